@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Container } from './container';
+import { apiRoutes } from './api/routes';
+import { verifyFormUtf8 } from './http/body';
+import { createCsrf } from './http/csrf';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { i18n } from './http/i18n';
+import { createLimiter, limitByIp } from './http/rate-limit';
+import { healthRoutes } from './health/routes';
+import { homeRoutes } from './home/routes';
+import { intakeRoutes } from './intake/routes';
+import { mailboxRoutes } from './mailbox/routes';
+import { trackingRoutes } from './tracking/routes';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+
+export type AppOptions = {
+  /** Submissions per address per 10 minutes on the public forms. */
+  submitLimit?: number;
+  /** Tracking attempts per address and per code per 15 minutes. */
+  trackLimit?: number;
+};
+
+/** Builds the express application from a wired container; listening is the caller's business. */
+export function createApp(c: Container, opts: AppOptions = {}) {
+  const app = express();
+  const secure = c.config.isProduction;
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  if (c.config.isProduction) app.set('view cache', true);
+
+  app.use(
+    pinoHttp({
+      logger: c.logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Log what the request was, never who made it: the mailbox promises not to keep addresses.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          ...(secure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: secure,
+    }),
+  );
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: secure ? '7d' : 0, fallthrough: false }));
+  app.use(healthRoutes(c.db));
+  app.use(cookieParser());
+  app.use(i18n({ secureCookies: secure }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100, verify: verifyFormUtf8 }));
+  app.use(express.json({ limit: '100kb' }));
+  const csrf = createCsrf({ secret: c.config.sessionSecret, secureCookies: secure });
+  app.use(csrf.visitor);
+  app.use((req, res, next) => {
+    res.locals.path = req.path;
+    next();
+  });
+
+  const submitLimit = limitByIp(createLimiter({ max: opts.submitLimit ?? 20, windowMs: 10 * 60_000 }), 'submit');
+  const trackMax = opts.trackLimit ?? 20;
+  const tz = c.config.timezone;
+  app.use(homeRoutes({ taxonomy: c.taxonomy, smsNumber: c.config.twilio.from ?? null }));
+  app.use(intakeRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
+  app.use(mailboxRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
+  app.use(
+    trackingRoutes({
+      items: c.items,
+      taxonomy: c.taxonomy,
+      csrf,
+      tz,
+      byIp: createLimiter({ max: trackMax, windowMs: 15 * 60_000 }),
+      byCode: createLimiter({ max: Math.max(5, Math.floor(trackMax / 2)), windowMs: 15 * 60_000 }),
+    }),
+  );
+  app.use(apiRoutes({ items: c.items, users: c.users, taxonomy: c.taxonomy }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(c.logger));
+  return app;
+}

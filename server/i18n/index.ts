@@ -1,0 +1,41 @@
+import { en } from './en';
+import { zh } from './zh';
+
+export type Lang = 'zh' | 'en';
+export const LANGS: readonly Lang[] = ['zh', 'en'];
+export type MessageKey = keyof typeof zh;
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const catalogs: Record<Lang, Record<MessageKey, string>> = { zh, en };
+
+/** Returns the translation function for a language; `{name}` placeholders are filled from params. */
+export function translator(lang: Lang): Translate {
+  const catalog = catalogs[lang];
+  return (key, params) => {
+    const text = catalog[key] ?? zh[key] ?? key;
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  };
+}
+
+export function isLang(v: unknown): v is Lang {
+  return v === 'zh' || v === 'en';
+}
+
+/** Picks zh or en from an Accept-Language header; Chinese is the default. */
+export function langFromAcceptLanguage(header: string | undefined): Lang {
+  if (!header) return 'zh';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())?.[1]).find(Boolean);
+      return { tag, q: q ? Number(q) : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}

@@ -1,0 +1,154 @@
+import type { Tx } from '../db';
+import { toDate } from '../db';
+import type { Item, ItemEvent, NewEvent } from './types';
+
+type Row = Record<string, unknown>;
+
+const parseJson = (v: unknown) => (typeof v === 'string' && v ? JSON.parse(v) : null);
+
+function toItem(r: Row): Item {
+  return {
+    id: Number(r.id),
+    code: r.code as string,
+    channel: r.channel as Item['channel'],
+    kind: r.kind as Item['kind'],
+    status: r.status as Item['status'],
+    text: r.text as string,
+    categoryCode: (r.category_code as string) ?? null,
+    departmentCode: (r.department_code as string) ?? null,
+    assigneeId: (r.assignee_id as number) ?? null,
+    contactName: (r.contact_name as string) ?? null,
+    contactPhone: (r.contact_phone as string) ?? null,
+    contactEmail: (r.contact_email as string) ?? null,
+    pinHash: (r.pin_hash as string) ?? null,
+    anonymous: Boolean(r.anonymous),
+    consentPublish: Boolean(r.consent_publish),
+    subjectUnit: (r.subject_unit as string) ?? null,
+    subjectPerson: (r.subject_person as string) ?? null,
+    lang: r.lang === 'en' ? 'en' : 'zh',
+    classification: parseJson(r.classification),
+    ackDueAt: toDate(r.ack_due_at),
+    replyDueAt: toDate(r.reply_due_at),
+    maxDueAt: toDate(r.max_due_at),
+    createdAt: toDate(r.created_at) as Date,
+    updatedAt: toDate(r.updated_at) as Date,
+  };
+}
+
+function toEvent(r: Row): ItemEvent {
+  return {
+    id: Number(r.id),
+    itemId: Number(r.item_id),
+    type: r.type as string,
+    actorType: r.actor_type as ItemEvent['actorType'],
+    actorId: (r.actor_id as string) ?? null,
+    fromStatus: (r.from_status as ItemEvent['fromStatus']) ?? null,
+    toStatus: (r.to_status as ItemEvent['toStatus']) ?? null,
+    data: parseJson(r.data),
+    note: (r.note as string) ?? null,
+    visibility: r.visibility === 'public' ? 'public' : 'internal',
+    createdAt: toDate(r.created_at) as Date,
+  };
+}
+
+export type NewItem = Omit<Item, 'id' | 'updatedAt' | 'assigneeId'> & { submitterIp: string | null; userAgent: string | null };
+
+export type NewAttachment = {
+  source: 'upload' | 'url';
+  contentType: string;
+  size: number | null;
+  sha256: string | null;
+  storageKey: string | null;
+  url: string | null;
+};
+
+export function createItemsRepo(db: Tx) {
+  return {
+    /** Inserts an item and returns its id; a duplicate tracking code raises a unique violation. */
+    async insert(item: NewItem, tx: Tx = db): Promise<number> {
+      const [row] = await tx('items')
+        .insert({
+          code: item.code,
+          channel: item.channel,
+          kind: item.kind,
+          status: item.status,
+          text: item.text,
+          category_code: item.categoryCode,
+          department_code: item.departmentCode,
+          contact_name: item.contactName,
+          contact_phone: item.contactPhone,
+          contact_email: item.contactEmail,
+          pin_hash: item.pinHash,
+          anonymous: item.anonymous,
+          consent_publish: item.consentPublish,
+          subject_unit: item.subjectUnit,
+          subject_person: item.subjectPerson,
+          lang: item.lang,
+          submitter_ip: item.submitterIp,
+          user_agent: item.userAgent,
+          classification: item.classification === null ? null : JSON.stringify(item.classification),
+          ack_due_at: item.ackDueAt,
+          reply_due_at: item.replyDueAt,
+          max_due_at: item.maxDueAt,
+          created_at: item.createdAt,
+          updated_at: item.createdAt,
+        })
+        .returning('id');
+      return Number(typeof row === 'object' ? row.id : row);
+    },
+
+    async findByCode(code: string, tx: Tx = db): Promise<Item | null> {
+      const r = await tx('items').where({ code }).first();
+      return r ? toItem(r) : null;
+    },
+
+    /** The stored IP and user agent, which only the audit of non-anonymous submissions needs. */
+    async findSubmitterTrace(id: number, tx: Tx = db): Promise<{ ip: string | null; userAgent: string | null }> {
+      const r = await tx('items').where({ id }).first('submitter_ip', 'user_agent');
+      return { ip: r?.submitter_ip ?? null, userAgent: r?.user_agent ?? null };
+    },
+
+    async appendEvent(itemId: number, e: NewEvent, at: Date, tx: Tx = db): Promise<void> {
+      await tx('item_events').insert({
+        item_id: itemId,
+        type: e.type,
+        actor_type: e.actorType,
+        actor_id: e.actorId,
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        data: e.data ? JSON.stringify(e.data) : null,
+        note: e.note,
+        visibility: e.visibility,
+        created_at: at,
+      });
+    },
+
+    async listEvents(itemId: number, opts: { publicOnly?: boolean } = {}, tx: Tx = db): Promise<ItemEvent[]> {
+      const q = tx('item_events').where({ item_id: itemId }).orderBy('id');
+      if (opts.publicOnly) q.andWhere({ visibility: 'public' });
+      return (await q).map(toEvent);
+    },
+
+    async insertAttachments(itemId: number, rows: NewAttachment[], at: Date, tx: Tx = db): Promise<void> {
+      if (!rows.length) return;
+      await tx('attachments').insert(
+        rows.map((a) => ({
+          item_id: itemId,
+          source: a.source,
+          content_type: a.contentType,
+          size: a.size,
+          sha256: a.sha256,
+          storage_key: a.storageKey,
+          url: a.url,
+          created_at: at,
+        })),
+      );
+    },
+
+    async listAttachments(itemId: number, tx: Tx = db) {
+      return tx('attachments').where({ item_id: itemId }).orderBy('id').select('id', 'source', 'content_type', 'size', 'url', 'storage_key');
+    },
+  };
+}
+
+export type ItemsRepo = ReturnType<typeof createItemsRepo>;

@@ -1,0 +1,180 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db';
+import { isUniqueViolation } from '../db';
+import type { WorkCalendar } from '../deadlines/calendar';
+import { computeDeadlines, type WorkingHours } from '../deadlines/working-time';
+import type { Router } from '../routing/service';
+import type { Taxonomy } from '../taxonomy/service';
+import type { FileStore, ImageType } from '../uploads/service';
+import { newPin, newTrackingCode } from './code';
+import type { ItemsRepo, NewAttachment } from './repo';
+import type { Channel, Item, ItemEvent, Kind } from './types';
+
+export type PinHasher = { hash(pin: string): Promise<string>; verify(hash: string, pin: string): Promise<boolean> };
+
+export type ItemDeps = {
+  db: Db;
+  items: ItemsRepo;
+  router: Router;
+  taxonomy: () => Taxonomy;
+  calendar: () => WorkCalendar;
+  hours: WorkingHours;
+  clock: () => Date;
+  files: FileStore;
+  pins: PinHasher;
+};
+
+export type SubmitInput = {
+  channel: Channel;
+  kind: Kind;
+  text: string;
+  topic: string | null;
+  contact: { name: string | null; phone: string | null; email: string | null };
+  anonymous: boolean;
+  consentPublish: boolean;
+  subjectUnit?: string | null;
+  subjectPerson?: string | null;
+  lang: 'zh' | 'en';
+  ip: string | null;
+  userAgent: string | null;
+  photos?: { buffer: Buffer; contentType: ImageType }[];
+  mediaUrls?: { url: string; contentType: string }[];
+};
+
+export type SubmitResult = { item: Item; pin: string | null };
+
+// A PIN verification against this hash costs the same as a real one, so a miss reveals nothing.
+const DUMMY_PIN_HASH_SOURCE = '000000';
+
+/** Keeps only the digits of a phone number, for comparing its last four. */
+export function phoneDigits(phone: string | null): string {
+  return (phone ?? '').replace(/\D/g, '');
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createItemService(deps: ItemDeps) {
+  let dummyHash: Promise<string> | null = null;
+
+  return {
+    /** Stores a new item with its events, routes it and sets its deadlines, all in one transaction. */
+    async submit(input: SubmitInput): Promise<SubmitResult> {
+      const now = deps.clock();
+      const decision = deps.router({ text: input.text, channel: input.channel, topic: input.topic });
+      const category = deps.taxonomy().category(decision.categoryCode);
+      const due =
+        decision.status === 'assigned' && category
+          ? computeDeadlines(now, category, deps.calendar(), deps.hours)
+          : { ackDueAt: null, replyDueAt: null, maxDueAt: null };
+      const pin = input.contact.phone ? null : newPin();
+      const pinHash = pin ? await deps.pins.hash(pin) : null;
+      const stored = await Promise.all((input.photos ?? []).map((p) => deps.files.save(p.buffer, p.contentType)));
+      const attachments: NewAttachment[] = [
+        ...stored.map((s) => ({ source: 'upload' as const, contentType: s.contentType, size: s.size, sha256: s.sha256, storageKey: s.storageKey, url: null })),
+        ...(input.mediaUrls ?? []).map((m) => ({ source: 'url' as const, contentType: m.contentType, size: null, sha256: null, storageKey: null, url: m.url })),
+      ];
+      // Anonymous submissions keep no trace of who sent them (SPEC §4).
+      const trace = input.anonymous ? { submitterIp: null, userAgent: null } : { submitterIp: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null };
+      const contact = input.anonymous ? { name: null, phone: null, email: null } : input.contact;
+
+      for (let attempt = 0; ; attempt++) {
+        const code = newTrackingCode();
+        try {
+          const item = await deps.db.transaction(async (tx) => {
+            const fields = {
+              code,
+              channel: input.channel,
+              kind: input.kind,
+              status: decision.status,
+              text: input.text,
+              categoryCode: decision.categoryCode,
+              departmentCode: decision.departmentCode,
+              contactName: contact.name,
+              contactPhone: contact.phone,
+              contactEmail: contact.email,
+              pinHash,
+              anonymous: input.anonymous,
+              consentPublish: input.consentPublish,
+              subjectUnit: input.subjectUnit ?? null,
+              subjectPerson: input.subjectPerson ?? null,
+              lang: input.lang,
+              classification: decision.classification,
+              ...due,
+              createdAt: now,
+              ...trace,
+            };
+            const id = await deps.items.insert(fields, tx);
+            await deps.items.appendEvent(
+              id,
+              {
+                type: 'received',
+                actorType: 'citizen',
+                actorId: null,
+                fromStatus: null,
+                toStatus: 'received',
+                data: { channel: input.channel, kind: input.kind, topic: input.topic, attachments: attachments.length },
+                note: null,
+                visibility: 'public',
+              },
+              now,
+              tx,
+            );
+            await deps.items.appendEvent(
+              id,
+              {
+                type: decision.status === 'assigned' ? 'routed' : 'triaged',
+                actorType: 'system',
+                actorId: null,
+                fromStatus: 'received',
+                toStatus: decision.status,
+                data: { category: decision.categoryCode, department: decision.departmentCode, reason: decision.reason, ...due },
+                note: null,
+                visibility: 'public',
+              },
+              now,
+              tx,
+            );
+            await deps.items.insertAttachments(id, attachments, now, tx);
+            return deps.items.findByCode(code, tx);
+          });
+          return { item: item as Item, pin };
+        } catch (err) {
+          // 40 random bits make a collision rare; retry a few times rather than fail the citizen.
+          if (isUniqueViolation(err) && attempt < 5) continue;
+          throw err;
+        }
+      }
+    },
+
+    /**
+     * Public lookup: the code and a second factor (last 4 phone digits, or the PIN). Any mismatch
+     * returns null, and the work done is the same whichever part was wrong.
+     */
+    async track(code: string, verifier: string): Promise<{ item: Item; events: ItemEvent[] } | null> {
+      const item = await deps.items.findByCode(code);
+      let ok = false;
+      if (item && item.contactPhone && /^\d{4}$/.test(verifier)) {
+        ok = sameString(phoneDigits(item.contactPhone).slice(-4), verifier);
+      } else if (item && item.pinHash && /^\d{6}$/.test(verifier)) {
+        ok = await deps.pins.verify(item.pinHash, verifier);
+      } else {
+        dummyHash ??= deps.pins.hash(DUMMY_PIN_HASH_SOURCE);
+        await deps.pins.verify(await dummyHash, verifier.padEnd(6, '0'));
+      }
+      if (!item || !ok) return null;
+      return { item, events: await deps.items.listEvents(item.id, { publicOnly: true }) };
+    },
+
+    async findByCode(code: string): Promise<{ item: Item; events: ItemEvent[] } | null> {
+      const item = await deps.items.findByCode(code);
+      if (!item) return null;
+      return { item, events: await deps.items.listEvents(item.id) };
+    },
+  };
+}
+
+export type ItemService = ReturnType<typeof createItemService>;
