@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app';
+
+const SHOTS = path.resolve('test-results');
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let t: TestApp;
+let server: Server;
+let base: string;
+let browser: Browser;
+
+jest.setTimeout(60_000);
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  t = await startTestApp({ now: new Date() });
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await t?.close();
+});
+
+async function phone(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  return context.newPage();
+}
+
+/** Runs axe-core (WCAG 2.1 A and AA) on the page; evaluate() is not subject to the page's CSP. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+async function noHorizontalScroll(page: Page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+describe('a citizen on a phone', () => {
+  it('submits a Chinese complaint, reads the code and tracks it', async () => {
+    const page = await phone();
+    await page.goto(`${base}/`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'home-360.png'), fullPage: true });
+
+    await page.getByRole('link', { name: /投诉/ }).first().click();
+    await page.getByLabel('问题类别').selectOption('food_safety');
+    await page.getByLabel('具体内容').fill('我在XX路的便利店买到过期三天的酸奶，店员说不能退。');
+    await page.getByLabel(/手机号/).fill('13812345678');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'feedback-form-360.png'), fullPage: true });
+    await page.getByRole('button', { name: '提交' }).click();
+
+    const code = (await page.locator('#tracking-code').textContent())?.trim() as string;
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await expect(page.locator('#routing').textContent()).resolves.toContain('食品安全监管处');
+    await page.screenshot({ path: path.join(SHOTS, 'feedback-done-360.png'), fullPage: true });
+
+    await page.getByRole('link', { name: '查询办理进度' }).last().click();
+    expect(await page.getByLabel('查询码').inputValue()).toBe(code);
+    await page.getByLabel('手机号后4位或查询密码').fill('5678');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect(page.locator('#status').textContent()).resolves.toBe('已分派');
+    await expect(page.locator('#department').textContent()).resolves.toBe('食品安全监管处');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'track-result-360.png'), fullPage: true });
+  });
+
+  it('sends an anonymous mailbox report and tracks it back with the PIN', async () => {
+    const page = await phone();
+    await page.goto(`${base}/mailbox`);
+    await page.getByLabel(/匿名反映/).check();
+    await page.getByLabel('反映内容').fill('执法人员检查时收了商户的购物卡。');
+    await page.getByRole('button', { name: '提交' }).click();
+    const code = (await page.locator('#tracking-code').textContent())?.trim() as string;
+    const pin = (await page.locator('#tracking-pin').textContent())?.trim() as string;
+    expect(pin).toMatch(/^\d{6}$/);
+    await page.goto(`${base}/track`);
+    await page.getByLabel('查询码').fill(code.toLowerCase());
+    await page.getByLabel('手机号后4位或查询密码').fill(pin);
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect(page.locator('#status').textContent()).resolves.toBe('分派中');
+  });
+
+  it('shows errors with the typed text kept, and moves focus to them by keyboard', async () => {
+    const page = await phone();
+    await page.goto(`${base}/feedback/new?lang=en`);
+    await page.getByLabel('Mobile phone').fill('12345');
+    await page.getByLabel('Your message').fill('Shop refused a refund');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect(page.locator('.error-summary').textContent()).resolves.toContain('Enter a valid mobile number');
+    expect(await page.getByLabel('Your message').inputValue()).toBe('Shop refused a refund');
+    await page.getByRole('link', { name: /Enter a valid mobile number/ }).press('Enter');
+    expect(await page.evaluate(() => location.hash)).toBe('#phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'feedback-errors-360.png'), fullPage: true });
+  });
+});
