@@ -1,5 +1,6 @@
 import request from 'supertest';
 import express from 'express';
+import { createApp } from '../../server/app';
 import { startTestApp, type TestApp } from '../helpers/app';
 
 let t: TestApp;
@@ -60,7 +61,6 @@ describe('public site', () => {
   });
 
   it('turns an unexpected error into a plain 500 with a request id and no stack', async () => {
-    const { createApp } = await import('../../server/app');
     const broken = { ...t.c, items: { ...t.c.items, track: async () => { throw new Error('secret internals at db.ts:42'); } } };
     const app = express().use(createApp(broken as typeof t.c));
     const page = await request(app).get('/track');
