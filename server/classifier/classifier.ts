@@ -1,10 +1,12 @@
-import { DEFAULT_FEATURES, buildVocabulary, displayTerm, extractTerms, vectorize } from './features';
+import { DEFAULT_FEATURES, buildVocabulary, displayTerm, extractTerms, vectorize, vectorizeText } from './features';
 import type { FeatureConfig, TermCounts, Vocabulary } from './features';
 import { stratifiedFolds } from './folds';
 import { DEFAULT_SVM, decision, trainOvrSvm } from './model';
 import type { LinearModel, SvmOptions } from './model';
 import type { Example } from './csv';
 import { fitTemperature } from './calibrate';
+import { TermTable } from './lookup';
+import { seededRandom, shuffleInPlace } from './rng';
 
 export type Suggestion = { category: string; confidence: number };
 export type Prediction = {
@@ -34,6 +36,8 @@ export type TrainOptions = {
 /** Used when there is too little data to hold any out; typical of fitted values on the seed data. */
 const FALLBACK_TEMPERATURE = 0.25;
 const SUGGESTIONS = 3;
+/** Largest number of examples the temperature is fitted on (see trainFromCounts). */
+const CALIBRATION_SAMPLE = 3000;
 const EXPLANATION_TERMS = 5;
 
 export class LinearClassifier implements Classifier {
@@ -47,7 +51,7 @@ export class LinearClassifier implements Classifier {
 
   /** Decision values for every label (uncalibrated), plus the sparse vector that produced them. */
   scores(text: string): { raw: Float64Array; x: ReturnType<typeof vectorize> } {
-    const x = vectorize(extractTerms(text, this.features), this.vocab, this.features);
+    const x = vectorizeText(text, this.vocab, this.features);
     return { raw: decision(this.model, x), x };
   }
 
@@ -76,16 +80,22 @@ export class LinearClassifier implements Classifier {
   /** Terms with the largest positive contribution to the chosen label; an n-gram inside a stronger one adds nothing new. */
   private explain(x: ReturnType<typeof vectorize>, c: number): { term: string; weight: number }[] {
     const { nClass, W } = this.model;
-    const contrib: { term: string; weight: number }[] = [];
+    // Keep a small sorted shortlist instead of sorting every feature: this runs on every call.
+    const shortlist = EXPLANATION_TERMS * 4;
+    const top: { k: number; w: number }[] = [];
     for (let k = 0; k < x.idx.length; k++) {
       const w = W[x.idx[k] * nClass + c] * x.val[k];
-      if (w > 0) contrib.push({ term: displayTerm(this.vocab.terms[x.idx[k]]), weight: w });
+      if (w <= 0 || (top.length === shortlist && w <= top[shortlist - 1].w)) continue;
+      let pos = top.length < shortlist ? top.length : shortlist - 1;
+      while (pos > 0 && top[pos - 1].w < w) pos--;
+      top.splice(pos, 0, { k, w });
+      if (top.length > shortlist) top.pop();
     }
-    contrib.sort((a, b) => b.weight - a.weight);
     const out: { term: string; weight: number }[] = [];
-    for (const t of contrib) {
-      if (t.term === '' || out.some((o) => o.term.includes(t.term) || t.term.includes(o.term))) continue;
-      out.push({ term: t.term, weight: Math.round(t.weight * 1e4) / 1e4 });
+    for (const { k, w } of top) {
+      const term = displayTerm(this.vocab.terms[x.idx[k]]);
+      if (term === '' || out.some((o) => o.term.includes(term) || term.includes(o.term))) continue;
+      out.push({ term, weight: Math.round(w * 1e4) / 1e4 });
       if (out.length === EXPLANATION_TERMS) break;
     }
     return out;
@@ -135,16 +145,23 @@ export function trainFromCounts(counts: readonly TermCounts[], labelOf: readonly
   const y = Int32Array.from(labelOf, (l) => li.get(l) as number);
   const { vocab, model } = fit(counts, y, labels.length, o.features, o.svm);
   let temperature = opts.temperature ?? FALLBACK_TEMPERATURE;
-  const minPerLabel = Math.min(...labels.map((l) => labelOf.filter((x) => x === l).length));
+  // One parameter needs few held-out scores: calibrating on a sample keeps large retrains fast.
+  let sample = [...labelOf.keys()];
+  if (sample.length > CALIBRATION_SAMPLE) {
+    shuffleInPlace(sample, seededRandom(o.seed + 2));
+    sample = sample.slice(0, CALIBRATION_SAMPLE).sort((a, b) => a - b);
+  }
+  const sampleLabels = sample.map((i) => labelOf[i]);
+  const minPerLabel = Math.min(...labels.map((l) => sampleLabels.filter((x) => x === l).length));
   if (opts.temperature === undefined && o.calibrationFolds >= 2 && minPerLabel >= o.calibrationFolds) {
-    const fold = stratifiedFolds(labelOf, o.calibrationFolds, o.seed + 1);
+    const fold = stratifiedFolds(sampleLabels, o.calibrationFolds, o.seed + 1);
     const held: { raw: Float64Array; y: number }[] = [];
     for (let f = 0; f < o.calibrationFolds; f++) {
-      const tr = [...fold.keys()].filter((i) => fold[i] !== f);
+      const tr = sample.filter((_, k) => fold[k] !== f);
       const part = fit(tr.map((i) => counts[i]), Int32Array.from(tr, (i) => y[i]), labels.length, o.features, o.svm);
-      for (let i = 0; i < counts.length; i++) {
-        if (fold[i] === f) held.push({ raw: decision(part.model, vectorize(counts[i], part.vocab, o.features)), y: y[i] });
-      }
+      sample.forEach((i, k) => {
+        if (fold[k] === f) held.push({ raw: decision(part.model, vectorize(counts[i], part.vocab, o.features)), y: y[i] });
+      });
     }
     temperature = fitTemperature(held);
   }
@@ -215,5 +232,5 @@ export function loadClassifier(json: unknown): LinearClassifier {
   const index = new Map<string, number>();
   for (let i = 0; i < terms.length; i++) index.set(terms[i], i);
   const model: LinearModel = { nFeat: terms.length, nClass, W, b: Float32Array.from(bias as number[]) };
-  return new LinearClassifier(labels as string[], features, { index, terms, idf }, model, j.temperature as number);
+  return new LinearClassifier(labels as string[], features, { index, table: new TermTable(terms), terms, idf }, model, j.temperature as number);
 }

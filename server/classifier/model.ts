@@ -25,12 +25,12 @@ export type SvmOptions = {
   shrink?: boolean;
 };
 
-export const DEFAULT_SVM: SvmOptions = { C: 0.5, eps: 0.05, maxIter: 200, seed: 0 };
+export const DEFAULT_SVM: SvmOptions = { C: 3, eps: 0.05, maxIter: 200, seed: 0 };
 
 /** The bias is learnt as the weight of a constant feature, as liblinear does (intercept_scaling=1). */
 const BIAS = 1;
 
-function trainBinary(X: readonly Sparse[], yb: Int8Array, nFeat: number, opts: SvmOptions, w: Float64Array): number {
+function trainBinary(X: readonly Sparse[], yb: Int8Array, opts: SvmOptions, w: Float64Array): number {
   const n = X.length;
   const diag = 1 / (2 * opts.C);
   const alpha = new Float64Array(n);
@@ -98,7 +98,7 @@ export function trainOvrSvm(X: readonly Sparse[], y: Int32Array, nClass: number,
   for (let c = 0; c < nClass; c++) {
     w.fill(0);
     for (let i = 0; i < X.length; i++) yb[i] = y[i] === c ? 1 : -1;
-    b[c] = trainBinary(X, yb, nFeat, { ...opts, seed: opts.seed + c }, w);
+    b[c] = trainBinary(X, yb, { ...opts, seed: opts.seed + c }, w);
     for (let f = 0; f < nFeat; f++) W[f * nClass + c] = w[f];
   }
   return { nFeat, nClass, W, b };

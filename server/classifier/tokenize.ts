@@ -17,7 +17,7 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   cant: "can't", dont: "don't", wont: "won't", isnt: "isn't", doesnt: "doesn't", didnt: "didn't",
   lift: 'elevator', lifts: 'elevators', shoppe: 'shop', refnd: 'refund', refud: 'refund',
   // Chinese internet shorthand written in Latin letters
-  zf: '政府', yyds: '永远的神', xswl: '笑死', nb: '厉害', zfb: '支付宝', wx: '微信', dd: '订单',
+  zf: '政府', yyds: '永远的神', xswl: '笑死', nb: '厉害', zfb: '支付宝', wx: '微信',
 };
 
 const TOKEN_RE = /(\p{Script=Han})|(\p{Extended_Pictographic})|((?:(?!\p{Script=Han})[\p{L}\p{N}\p{M}])+(?:['’](?:(?!\p{Script=Han})\p{L})+)*)/gu;
@@ -38,6 +38,21 @@ export function tokenizeNormalized(norm: string): Token[] {
     else {
       const w = m[3].replace(/’/g, "'");
       out.push({ text: SHORTHAND[w] ?? w, kind: 'word' });
+    }
+  }
+  return out;
+}
+
+const WORD_RE = /(\p{Extended_Pictographic})|((?:(?!\p{Script=Han})[\p{L}\p{N}\p{M}])+(?:['’](?:(?!\p{Script=Han})\p{L})+)*)/gu;
+
+/** Word and emoji tokens only (what the word-feature block needs), without allocating Han tokens. */
+export function wordTokens(norm: string): string[] {
+  const out: string[] = [];
+  for (const m of norm.matchAll(WORD_RE)) {
+    if (m[1]) out.push(m[1]);
+    else {
+      const w = m[2].replace(/’/g, "'");
+      out.push(SHORTHAND[w] ?? w);
     }
   }
   return out;
