@@ -15,6 +15,8 @@ import { homeRoutes } from './home/routes';
 import { intakeRoutes } from './intake/routes';
 import { mailboxRoutes } from './mailbox/routes';
 import { trackingRoutes } from './tracking/routes';
+import { smsRoutes } from './sms/routes';
+import { simulatorRoutes } from './sms/simulator';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 
 export type AppOptions = {
@@ -22,6 +24,8 @@ export type AppOptions = {
   submitLimit?: number;
   /** Tracking attempts per address and per code per 15 minutes. */
   trackLimit?: number;
+  /** Inbound texts per phone number per 10 minutes. */
+  smsPerPhone?: number;
 };
 
 /** Builds the express application from a wired container; listening is the caller's business. */
@@ -101,6 +105,19 @@ export function createApp(c: Container, opts: AppOptions = {}) {
     }),
   );
   app.use(apiRoutes({ items: c.items, users: c.users, taxonomy: c.taxonomy }));
+  app.use(
+    smsRoutes({
+      inbound: c.sms.inbound,
+      repo: c.sms.repo,
+      clock: c.clock,
+      publicBaseUrl: c.config.publicBaseUrl,
+      authToken: c.config.twilio.authToken,
+      signatureCheck: c.config.twilio.signatureCheck,
+      byPhone: createLimiter({ max: opts.smsPerPhone ?? 30, windowMs: 10 * 60_000 }),
+      logger: c.logger,
+    }),
+  );
+  if (c.config.smsSimulator) app.use(simulatorRoutes({ inbound: c.sms.inbound, repo: c.sms.repo, worker: c.sms.worker, csrf }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(c.logger));

@@ -20,6 +20,8 @@ export type Config = Readonly<{
     apiBase?: string;
     signatureCheck: boolean;
   }>;
+  smsThreadWindowMs: number;
+  smsSimulator: boolean;
   logLevel: string;
 }>;
 
@@ -37,6 +39,8 @@ const schema = z.object({
   SMS_SIGNATURE_CHECK: z.enum(['on', 'off']).default('on'),
   APP_TIMEZONE: z.string().default('Asia/Shanghai'),
   UPLOAD_DIR: z.string().optional(),
+  SMS_THREAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
+  SMS_SIMULATOR: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -94,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBase: e.TWILIO_API_BASE,
       signatureCheck: e.SMS_SIGNATURE_CHECK !== 'off',
     }),
+    smsThreadWindowMs: e.SMS_THREAD_MINUTES * 60_000,
+    smsSimulator: e.SMS_SIMULATOR === 'on' && !isProduction,
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   });
 }

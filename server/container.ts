@@ -8,11 +8,20 @@ import { createCalendarRepo } from './deadlines/repo';
 import { DEFAULT_HOURS, type WorkingHours } from './deadlines/working-time';
 import { createItemsRepo } from './items/repo';
 import { createItemService, type PinHasher } from './items/service';
-import { createTopicRouter, type Router } from './routing/service';
+import { type Router } from './routing/service';
+import { createClassifierRouter } from './routing/classifier-router';
+import { createDispatch } from './routing/dispatch';
+import { createModelService } from './routing/model-service';
+import { createRoutingRepo } from './routing/repo';
 import { createTaxonomyRepo } from './taxonomy/repo';
 import { loadTaxonomy, seedTaxonomy, type Taxonomy } from './taxonomy/service';
 import { createFileStore } from './uploads/service';
 import { createUsersRepo } from './users/repo';
+import { createItemLifecycle } from './items/lifecycle';
+import { createSmsInbound } from './sms/inbound';
+import { createOutbox, createSmsWorker } from './sms/outbox';
+import { createSmsRepo } from './sms/repo';
+import { createTwilioSender, type SmsSender } from './sms/twilio';
 import { createUserService } from './users/service';
 
 export type Container = Awaited<ReturnType<typeof buildContainer>>;
@@ -27,7 +36,10 @@ const pinHasher: PinHasher = {
  * The composition root: opens the database, migrates and seeds it, and wires every service with its
  * collaborators. Tests call it with their own configuration and clock.
  */
-export async function buildContainer(config: Config, opts: { logger: Logger; clock?: () => Date; db?: Db; router?: (tax: () => Taxonomy) => Router }) {
+export async function buildContainer(
+  config: Config,
+  opts: { logger: Logger; clock?: () => Date; db?: Db; router?: (tax: () => Taxonomy) => Router; sender?: SmsSender; smsThreadWindowMs?: number },
+) {
   const db = opts.db ?? createDb(config.database);
   await migrate(db);
   const taxonomyRepo = createTaxonomyRepo(db);
@@ -41,10 +53,28 @@ export async function buildContainer(config: Config, opts: { logger: Logger; clo
   const getCalendar = () => calendar;
 
   const itemsRepo = createItemsRepo(db);
+  const usersRepo = createUsersRepo(db);
+  const smsRepo = createSmsRepo(db);
   const audit = createAuditRepo(db);
-  const router = (opts.router ?? createTopicRouter)(getTaxonomy);
-  const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: pinHasher });
-  const users = createUserService({ users: createUsersRepo(db), audit, taxonomy: getTaxonomy, clock });
+  const tz = config.timezone;
+  const outbox = createOutbox({ db, repo: smsRepo, clock, taxonomy: getTaxonomy, tz, publicBaseUrl: config.publicBaseUrl, staffPhones: (dept, tx) => usersRepo.listAlertPhones(dept, tx) });
+  const notifier = outbox.notifier;
+  const routingRepo = createRoutingRepo(db);
+  const models = createModelService({ db, repo: routingRepo, clock });
+  await models.init();
+  const router = opts.router ? opts.router(getTaxonomy) : createClassifierRouter(getTaxonomy, models.current, models.rules);
+  const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: pinHasher, notifier });
+  const lifecycle = createItemLifecycle({ db, items: itemsRepo, clock, notifier });
+  const dispatch = createDispatch({ db, items: itemsRepo, repo: routingRepo, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, notifier });
+  const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock });
+  const sender = opts.sender ?? createTwilioSender(config.twilio);
+  const sms = {
+    repo: smsRepo,
+    outbox,
+    sender,
+    inbound: createSmsInbound({ db, repo: smsRepo, itemsRepo, items, lifecycle, taxonomy: getTaxonomy, clock, tz, threadWindowMs: opts.smsThreadWindowMs ?? config.smsThreadWindowMs }),
+    worker: createSmsWorker({ db, repo: smsRepo, sender, clock, statusCallback: `${config.publicBaseUrl}/sms/status`, logger: opts.logger }),
+  };
 
   return {
     config,
@@ -54,15 +84,21 @@ export async function buildContainer(config: Config, opts: { logger: Logger; clo
     hours,
     taxonomy: getTaxonomy,
     calendar: getCalendar,
-    repos: { items: itemsRepo, audit, taxonomy: taxonomyRepo, calendar: calendarRepo },
+    repos: { items: itemsRepo, audit, taxonomy: taxonomyRepo, calendar: calendarRepo, users: usersRepo, routing: routingRepo },
+    models,
+    dispatch,
     items,
+    lifecycle,
     users,
+    sms,
     /** Re-reads what administrators can change (taxonomy, calendar) without a restart. */
     async reload() {
       taxonomy = await loadTaxonomy(taxonomyRepo);
       calendar = createWorkCalendar(await calendarRepo.listOverrides());
+      await models.refresh();
     },
     async close() {
+      await sms.worker.stop();
       await db.destroy();
     },
   };

@@ -17,6 +17,12 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const container = await buildContainer(config, { logger });
   const app = createApp(container);
+  container.sms.worker.start();
+  // Picks up a model activated by `classifier:train` in another process, and administrators' edits.
+  setInterval(() => {
+    container.reload().catch((err) => logger.error({ err }, 'reload failed'));
+  }, 30_000).unref();
+  if (!container.sms.sender.configured) logger.warn('Twilio is not configured: outbound SMS stay in the outbox until it is');
   const server = app.listen(config.port, () => {
     logger.info({ port: config.port, database: config.database.client, url: config.publicBaseUrl }, 'listening');
   });

@@ -32,6 +32,9 @@ function toItem(r: Row): Item {
     maxDueAt: toDate(r.max_due_at),
     createdAt: toDate(r.created_at) as Date,
     updatedAt: toDate(r.updated_at) as Date,
+    satisfaction: (r.satisfaction as Item['satisfaction']) ?? null,
+    satisfactionRequestedAt: toDate(r.satisfaction_requested_at),
+    duplicateGroupId: r.duplicate_group_id === null || r.duplicate_group_id === undefined ? null : Number(r.duplicate_group_id),
   };
 }
 
@@ -51,7 +54,7 @@ function toEvent(r: Row): ItemEvent {
   };
 }
 
-export type NewItem = Omit<Item, 'id' | 'updatedAt' | 'assigneeId'> & { submitterIp: string | null; userAgent: string | null };
+export type NewItem = Omit<Item, 'id' | 'updatedAt' | 'assigneeId' | 'satisfaction' | 'satisfactionRequestedAt' | 'duplicateGroupId'> & { submitterIp: string | null; userAgent: string | null };
 
 export type NewAttachment = {
   source: 'upload' | 'url';
@@ -143,6 +146,45 @@ export function createItemsRepo(db: Tx) {
           created_at: at,
         })),
       );
+    },
+
+    /**
+     * Moves an item from one status to another with the given column changes; returns false when the
+     * item was no longer in `from` (someone else acted first), so the caller never overwrites blindly.
+     */
+    async transition(id: number, from: readonly string[], patch: Record<string, unknown>, at: Date, tx: Tx = db): Promise<boolean> {
+      const n = await tx('items').where({ id }).whereIn('status', from).update({ ...patch, updated_at: at });
+      return n === 1;
+    },
+
+    async setColumns(id: number, patch: Record<string, unknown>, at: Date, tx: Tx = db): Promise<void> {
+      await tx('items').where({ id }).update({ ...patch, updated_at: at });
+    },
+
+    async findById(id: number, tx: Tx = db): Promise<Item | null> {
+      const r = await tx('items').where({ id }).first();
+      return r ? toItem(r) : null;
+    },
+
+    /** The sender's most recent item, for SMS status queries without a code. */
+    async findLatestByPhone(phone: string, tx: Tx = db): Promise<Item | null> {
+      const r = await tx('items').where({ contact_phone: phone }).orderBy('id', 'desc').first();
+      return r ? toItem(r) : null;
+    },
+
+    /** The item a satisfaction reply from this phone refers to: asked, not yet rated, latest first. */
+    async findAwaitingRating(phone: string, tx: Tx = db): Promise<Item | null> {
+      const r = await tx('items').where({ contact_phone: phone }).whereNotNull('satisfaction_requested_at').whereNull('satisfaction').orderBy('satisfaction_requested_at', 'desc').first();
+      return r ? toItem(r) : null;
+    },
+
+    /** Recent items to compare a new one against for near-duplicates, newest first. */
+    async listRecentTexts(since: Date, excludeId: number, limit: number, tx: Tx = db): Promise<{ id: number; code: string; text: string; groupId: number | null }[]> {
+      const rows = await tx('items').where('created_at', '>=', since).whereNot({ id: excludeId }).whereNotIn('status', ['rejected']).orderBy('id', 'desc').limit(limit).select('id', 'code', 'text', 'duplicate_group_id');
+      return rows.map((r) => ({ id: Number(r.id), code: r.code, text: r.text, groupId: r.duplicate_group_id === null || r.duplicate_group_id === undefined ? null : Number(r.duplicate_group_id) }));
+    },
+    async listGroup(groupId: number, tx: Tx = db): Promise<Item[]> {
+      return (await tx('items').where({ duplicate_group_id: groupId }).orderBy('id')).map(toItem);
     },
 
     async listAttachments(itemId: number, tx: Tx = db) {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db';
+import type { Db, Tx } from '../db';
 import { isUniqueViolation } from '../db';
 import type { WorkCalendar } from '../deadlines/calendar';
 import { computeDeadlines, type WorkingHours } from '../deadlines/working-time';
@@ -7,6 +7,7 @@ import type { Router } from '../routing/service';
 import type { Taxonomy } from '../taxonomy/service';
 import type { FileStore, ImageType } from '../uploads/service';
 import { newPin, newTrackingCode } from './code';
+import { jaccard, NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_SIMILARITY, shingles } from './similarity';
 import type { ItemsRepo, NewAttachment } from './repo';
 import type { Channel, Item, ItemEvent, Kind } from './types';
 
@@ -22,7 +23,17 @@ export type ItemDeps = {
   clock: () => Date;
   files: FileStore;
   pins: PinHasher;
+  notifier: Notifier;
 };
+
+/** Who hears about what happens to an item; implemented by the SMS outbox, inside the same transaction. */
+export type Notifier = {
+  itemRouted(item: Item, tx: Tx): Promise<void>;
+  itemAnswered(item: Item, answer: string, tx: Tx): Promise<void>;
+  itemClosed(item: Item, tx: Tx): Promise<void>;
+};
+
+export const silentNotifier: Notifier = { itemRouted: async () => {}, itemAnswered: async () => {}, itemClosed: async () => {} };
 
 export type SubmitInput = {
   channel: Channel;
@@ -60,9 +71,32 @@ function sameString(a: string, b: string): boolean {
 export function createItemService(deps: ItemDeps) {
   let dummyHash: Promise<string> | null = null;
 
+  /** Joins a new item to the group of the most similar report of the last days, if one is close enough. */
+  async function groupNearDuplicates(id: number, text: string, now: Date, tx: Tx) {
+    const mine = shingles(text);
+    if (!mine) return;
+    const since = new Date(now.getTime() - NEAR_DUPLICATE_DAYS * 24 * 3600_000);
+    let best: { id: number; code: string; groupId: number | null; similarity: number } | null = null;
+    for (const other of await deps.items.listRecentTexts(since, id, 300, tx)) {
+      const theirs = shingles(other.text);
+      const similarity = theirs ? jaccard(mine, theirs) : 0;
+      if (similarity >= NEAR_DUPLICATE_SIMILARITY && (!best || similarity > best.similarity)) best = { ...other, similarity };
+    }
+    if (!best) return;
+    const groupId = best.groupId ?? best.id;
+    if (best.groupId === null) await deps.items.setColumns(best.id, { duplicate_group_id: groupId }, now, tx);
+    await deps.items.setColumns(id, { duplicate_group_id: groupId }, now, tx);
+    await deps.items.appendEvent(
+      id,
+      { type: 'grouped', actorType: 'system', actorId: null, fromStatus: null, toStatus: null, data: { groupId, similarTo: best.code, similarity: Math.round(best.similarity * 100) / 100 }, note: null, visibility: 'internal' },
+      now,
+      tx,
+    );
+  }
+
   return {
     /** Stores a new item with its events, routes it and sets its deadlines, all in one transaction. */
-    async submit(input: SubmitInput): Promise<SubmitResult> {
+    async submit(input: SubmitInput, opts: { tx?: Tx } = {}): Promise<SubmitResult> {
       const now = deps.clock();
       const decision = deps.router({ text: input.text, channel: input.channel, topic: input.topic });
       const category = deps.taxonomy().category(decision.categoryCode);
@@ -81,67 +115,72 @@ export function createItemService(deps: ItemDeps) {
       const trace = input.anonymous ? { submitterIp: null, userAgent: null } : { submitterIp: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null };
       const contact = input.anonymous ? { name: null, phone: null, email: null } : input.contact;
 
+      const store = async (tx: Tx, code: string) => {
+        const fields = {
+          code,
+          channel: input.channel,
+          kind: input.kind,
+          status: decision.status,
+          text: input.text,
+          categoryCode: decision.categoryCode,
+          departmentCode: decision.departmentCode,
+          contactName: contact.name,
+          contactPhone: contact.phone,
+          contactEmail: contact.email,
+          pinHash,
+          anonymous: input.anonymous,
+          consentPublish: input.consentPublish,
+          subjectUnit: input.subjectUnit ?? null,
+          subjectPerson: input.subjectPerson ?? null,
+          lang: input.lang,
+          classification: decision.classification,
+          ...due,
+          createdAt: now,
+          ...trace,
+        };
+        const id = await deps.items.insert(fields, tx);
+        await deps.items.appendEvent(
+          id,
+          {
+            type: 'received',
+            actorType: 'citizen',
+            actorId: null,
+            fromStatus: null,
+            toStatus: 'received',
+            data: { channel: input.channel, kind: input.kind, topic: input.topic, attachments: attachments.length },
+            note: null,
+            visibility: 'public',
+          },
+          now,
+          tx,
+        );
+        await deps.items.appendEvent(
+          id,
+          {
+            type: decision.status === 'assigned' ? 'routed' : 'triaged',
+            actorType: 'system',
+            actorId: null,
+            fromStatus: 'received',
+            toStatus: decision.status,
+            data: { category: decision.categoryCode, department: decision.departmentCode, reason: decision.reason, ...due },
+            note: null,
+            visibility: 'public',
+          },
+          now,
+          tx,
+        );
+        await deps.items.insertAttachments(id, attachments, now, tx);
+        await groupNearDuplicates(id, input.text, now, tx);
+        const item = (await deps.items.findByCode(code, tx)) as Item;
+        if (item.status === 'assigned') await deps.notifier.itemRouted(item, tx);
+        return item;
+      };
+      // Inside a caller's transaction a collision cannot be retried (PostgreSQL aborts the transaction).
+      if (opts.tx) return { item: await store(opts.tx, newTrackingCode()), pin };
       for (let attempt = 0; ; attempt++) {
-        const code = newTrackingCode();
         try {
-          const item = await deps.db.transaction(async (tx) => {
-            const fields = {
-              code,
-              channel: input.channel,
-              kind: input.kind,
-              status: decision.status,
-              text: input.text,
-              categoryCode: decision.categoryCode,
-              departmentCode: decision.departmentCode,
-              contactName: contact.name,
-              contactPhone: contact.phone,
-              contactEmail: contact.email,
-              pinHash,
-              anonymous: input.anonymous,
-              consentPublish: input.consentPublish,
-              subjectUnit: input.subjectUnit ?? null,
-              subjectPerson: input.subjectPerson ?? null,
-              lang: input.lang,
-              classification: decision.classification,
-              ...due,
-              createdAt: now,
-              ...trace,
-            };
-            const id = await deps.items.insert(fields, tx);
-            await deps.items.appendEvent(
-              id,
-              {
-                type: 'received',
-                actorType: 'citizen',
-                actorId: null,
-                fromStatus: null,
-                toStatus: 'received',
-                data: { channel: input.channel, kind: input.kind, topic: input.topic, attachments: attachments.length },
-                note: null,
-                visibility: 'public',
-              },
-              now,
-              tx,
-            );
-            await deps.items.appendEvent(
-              id,
-              {
-                type: decision.status === 'assigned' ? 'routed' : 'triaged',
-                actorType: 'system',
-                actorId: null,
-                fromStatus: 'received',
-                toStatus: decision.status,
-                data: { category: decision.categoryCode, department: decision.departmentCode, reason: decision.reason, ...due },
-                note: null,
-                visibility: 'public',
-              },
-              now,
-              tx,
-            );
-            await deps.items.insertAttachments(id, attachments, now, tx);
-            return deps.items.findByCode(code, tx);
-          });
-          return { item: item as Item, pin };
+          const item = await deps.db.transaction((tx) => store(tx, newTrackingCode()));
+          return { item, pin };
         } catch (err) {
           // 40 random bits make a collision rare; retry a few times rather than fail the citizen.
           if (isUniqueViolation(err) && attempt < 5) continue;

@@ -32,7 +32,12 @@ export type Item = {
   maxDueAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  satisfaction: 1 | 2 | 3 | null;
+  satisfactionRequestedAt: Date | null;
+  duplicateGroupId: number | null;
 };
+
+export type Actor = { type: 'citizen' | 'system' | 'user' | 'apikey'; id: string | null };
 
 export type ItemEvent = {
   id: number;

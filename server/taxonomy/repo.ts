@@ -13,6 +13,7 @@ export type Category = {
   restricted: boolean;
   coversEn: string | null;
   active: boolean;
+  autoThreshold: number | null;
 };
 
 type DeptRow = { code: string; name_zh: string; name_en: string; active: unknown };
@@ -28,6 +29,7 @@ type CatRow = {
   restricted: unknown;
   covers_en: string | null;
   active: unknown;
+  auto_threshold: number | null;
 };
 
 const toDepartment = (r: DeptRow): Department => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, active: Boolean(r.active) });
@@ -43,6 +45,7 @@ const toCategory = (r: CatRow): Category => ({
   restricted: Boolean(r.restricted),
   coversEn: r.covers_en,
   active: Boolean(r.active),
+  autoThreshold: r.auto_threshold === null || r.auto_threshold === undefined ? null : Number(r.auto_threshold),
 });
 
 export function createTaxonomyRepo(db: Tx) {

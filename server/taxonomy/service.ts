@@ -26,6 +26,7 @@ export function defaultTaxonomy(): { departments: Department[]; categories: Cate
       restricted: Boolean(c.restricted),
       coversEn: c.covers,
       active: true,
+      autoThreshold: null,
     })),
   };
 }

@@ -6,14 +6,19 @@ export type ApiKeyRow = { id: number; name: string; role: Role; departmentCode: 
 
 export function createUsersRepo(db: Tx) {
   return {
-    async insertUser(u: { username: string; passwordHash: string; role: Role; departmentCode: string | null; name: string | null }, at: Date, tx: Tx = db) {
+    async insertUser(u: { username: string; passwordHash: string; role: Role; departmentCode: string | null; name: string | null; phone: string | null }, at: Date, tx: Tx = db) {
       const [row] = await tx('users')
-        .insert({ username: u.username, password_hash: u.passwordHash, role: u.role, department_code: u.departmentCode, name: u.name, created_at: at })
+        .insert({ username: u.username, password_hash: u.passwordHash, role: u.role, department_code: u.departmentCode, name: u.name, phone: u.phone, created_at: at })
         .returning('id');
       return Number(typeof row === 'object' ? row.id : row);
     },
     async findUserByUsername(username: string, tx: Tx = db) {
       return tx('users').where({ username }).first();
+    },
+    /** Phones of the heads of a department, who are alerted when an item is routed to it. */
+    async listAlertPhones(departmentCode: string, tx: Tx = db): Promise<string[]> {
+      const rows = await tx('users').where({ department_code: departmentCode, role: 'head', active: true }).whereNotNull('phone').select('phone');
+      return rows.map((r) => r.phone as string);
     },
     async insertApiKey(k: { name: string; role: Role; departmentCode: string | null; prefix: string; keyHash: string }, at: Date, tx: Tx = db) {
       const [row] = await tx('api_keys')

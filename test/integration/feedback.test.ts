@@ -43,15 +43,16 @@ describe('web opinion form', () => {
     ]);
   });
 
-  it('sends "not sure" to triage and gives a PIN when no phone is given', async () => {
+  it('sends an unclear "not sure" message to triage with suggestions, and gives a PIN when no phone is given', async () => {
     const { agent, token } = await openForm(t.app, '/feedback/new?lang=en');
-    const res = await agent.post('/feedback/new').field('_csrf', token).field('kind', 'suggestion').field('topic', 'unsure').field('text', 'Please open the registration hall on Saturdays.').expect(201);
+    const res = await agent.post('/feedback/new').field('_csrf', token).field('kind', 'inquiry').field('topic', 'unsure').field('text', 'Just wanted to say something.').expect(201);
     expect(res.text).toContain('We are deciding which division should handle it');
     const pin = pinFrom(res.text);
     expect(pin).toMatch(/^\d{6}$/);
     const row = await t.c.db('items').where({ code: codeFrom(res.text).replace('-', '') }).first();
     expect(row.status).toBe('triage');
     expect(row.department_code).toBeNull();
+    expect(JSON.parse(row.classification).suggestions).toHaveLength(3);
     expect(row.pin_hash).toMatch(/^\$argon2id\$/);
     expect(row.pin_hash).not.toContain(pin);
   });

@@ -29,7 +29,10 @@ describe('supervision mailbox', () => {
       user_agent: null,
       subject_unit: '登记注册处',
       subject_person: '王某',
-      status: 'triage',
+      // Classified within the mailbox's categories: a bribe is an integrity report for the inspectors.
+      status: 'assigned',
+      category_code: 'integrity',
+      department_code: 'inspection',
     });
     expect(Boolean(row.anonymous)).toBe(true);
     // Nothing that identifies the sender anywhere in the stored row or its events.

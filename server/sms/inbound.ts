@@ -1,0 +1,154 @@
+import twilio from 'twilio';
+import type { Db, Tx } from '../db';
+import { isUniqueViolation } from '../db';
+import { Conflict } from '../errors';
+import type { ItemLifecycle } from '../items/lifecycle';
+import type { ItemsRepo } from '../items/repo';
+import type { ItemService } from '../items/service';
+import type { Item } from '../items/types';
+import type { Taxonomy } from '../taxonomy/service';
+import { detectLang, parseSmsCommand } from './commands';
+import type { SmsRepo } from './repo';
+import { smsTexts } from './texts';
+
+export type InboundSms = {
+  sid: string;
+  from: string;
+  to: string | null;
+  body: string;
+  media: { url: string; contentType: string }[];
+};
+
+export type InboundDeps = {
+  db: Db;
+  repo: SmsRepo;
+  itemsRepo: ItemsRepo;
+  items: ItemService;
+  lifecycle: ItemLifecycle;
+  taxonomy: () => Taxonomy;
+  clock: () => Date;
+  tz: string;
+  threadWindowMs: number;
+};
+
+const CLOSED: readonly Item['status'][] = ['closed', 'rejected', 'merged'];
+
+/** TwiML for a reply; no text means an empty <Response/> (Twilio sends nothing). */
+export function twiml(text: string | null): string {
+  const r = new twilio.twiml.MessagingResponse();
+  if (text) r.message(text);
+  return r.toString();
+}
+
+// Control characters other than tab and newline, and lone surrogates: no phone shows them, and
+// PostgreSQL refuses NUL in text. They are dropped so the rest of the citizen's text still counts.
+const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The body as it is stored and read: line breaks as LF, unstorable characters removed. */
+export function cleanSmsBody(body: string): string {
+  return body.replace(/\r\n?/g, '\n').replace(UNSTORABLE, '');
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The SMS channel's rules: each delivery is handled once (keyed on MessageSid inside one
+ * transaction), commands never create items, and a follow-up within the window joins the open item.
+ */
+export function createSmsInbound(deps: InboundDeps) {
+  async function process(sms: InboundSms, tx: Tx): Promise<{ command: string; itemId: number | null; reply: string | null }> {
+    const cmd = parseSmsCommand(sms.body);
+    const lang = cmd.type !== 'message' && cmd.type !== 'rating' ? cmd.lang : detectLang(sms.body);
+    const texts = smsTexts(lang, deps.taxonomy(), deps.tz);
+    const now = deps.clock();
+    const citizen = { type: 'citizen' as const, id: null };
+
+    switch (cmd.type) {
+      case 'optout':
+        await deps.repo.setOptOut(sms.from, true, 'keyword', now, tx);
+        return { command: 'optout', itemId: null, reply: null };
+      case 'optin':
+        await deps.repo.setOptOut(sms.from, false, 'keyword', now, tx);
+        return { command: 'optin', itemId: null, reply: texts.optin() };
+      case 'help':
+        return { command: 'help', itemId: null, reply: texts.help() };
+      case 'status': {
+        const item = cmd.code ? await deps.itemsRepo.findByCode(cmd.code, tx) : await deps.itemsRepo.findLatestByPhone(sms.from, tx);
+        // Only the sender's own items: another code answers exactly like a missing one.
+        if (!item || item.contactPhone !== sms.from) return { command: 'status', itemId: null, reply: texts.notFound() };
+        return { command: 'status', itemId: item.id, reply: smsTexts(cmd.lang, deps.taxonomy(), deps.tz).status(item) };
+      }
+      case 'rating': {
+        const item = await deps.itemsRepo.findAwaitingRating(sms.from, tx);
+        if (!item) return { command: 'rating', itemId: null, reply: texts.help() };
+        try {
+          await deps.lifecycle.rate(item.id, cmd.value, citizen, tx);
+        } catch (err) {
+          // A second rating sent at the same moment lost the race: the first one counts.
+          if (!(err instanceof Conflict)) throw err;
+        }
+        return { command: 'rating', itemId: item.id, reply: smsTexts(item.lang, deps.taxonomy(), deps.tz).rated() };
+      }
+      case 'message':
+        break;
+    }
+
+    const text = sms.body.normalize('NFC').trim();
+    if (!text && !sms.media.length) return { command: 'empty', itemId: null, reply: texts.empty() };
+    const threadId = await deps.repo.findThreadItemId(sms.from, new Date(now.getTime() - deps.threadWindowMs), tx);
+    const open = threadId ? await deps.itemsRepo.findById(threadId, tx) : null;
+    const media = sms.media.map((m) => ({ source: 'url' as const, contentType: m.contentType, size: null, sha256: null, storageKey: null, url: m.url }));
+    if (open && !CLOSED.includes(open.status)) {
+      await deps.lifecycle.supplement(open.id, text, media, citizen, tx);
+      return { command: 'supplement', itemId: open.id, reply: texts.supplement(open) };
+    }
+    const { item } = await deps.items.submit(
+      {
+        channel: 'sms',
+        kind: 'complaint',
+        text,
+        topic: null,
+        contact: { name: null, phone: sms.from, email: null },
+        anonymous: false,
+        consentPublish: false,
+        lang,
+        ip: null,
+        userAgent: null,
+        mediaUrls: sms.media,
+      },
+      { tx },
+    );
+    return { command: 'item', itemId: item.id, reply: texts.ack(item) };
+  }
+
+  return {
+    /** Handles one webhook delivery and returns the TwiML to answer with; repeated deliveries get the same. */
+    async receive(delivery: InboundSms): Promise<string> {
+      const sms = { ...delivery, body: cleanSmsBody(delivery.body) };
+      const known = await deps.repo.findInboundReply(sms.sid);
+      if (known?.reply !== undefined && known?.reply !== null) return known.reply;
+      try {
+        return await deps.db.transaction(async (tx) => {
+          await deps.repo.insertInbound({ sid: sms.sid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.media.length }, deps.clock(), tx);
+          const result = await process(sms, tx);
+          const reply = twiml(result.reply);
+          await deps.repo.completeInbound(sms.sid, { command: result.command, itemId: result.itemId, reply }, tx);
+          return reply;
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // Another copy of this delivery committed first: answer with its reply.
+        for (let i = 0; i < 30; i++) {
+          const done = await deps.repo.findInboundReply(sms.sid);
+          if (done?.reply) return done.reply;
+          await sleep(50);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type SmsInbound = ReturnType<typeof createSmsInbound>;
