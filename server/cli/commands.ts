@@ -1,2 +1,66 @@
 // Commands that live with their features register here, so index.ts stays free of feature imports.
-export {};
+import { parseArgs } from 'node:util';
+import { classifyCommand, evalCommand } from '../classifier/cli';
+import { registerCommand, withContainer } from './index';
+
+registerCommand('classify', {
+  usage:
+    'classify\n  Reads JSON lines {"text": "...", "channel": "sms"} on stdin and writes one JSON line each: {"category","department","confidence"} (live model).',
+  run: (args, io) => withContainer((c) => classifyCommand(args, io, { classifier: (c.models.current() as NonNullable<ReturnType<typeof c.models.current>>).classifier, departmentOf: (code) => c.taxonomy().category(code)?.departmentCode ?? null })),
+});
+
+registerCommand('classifier:eval', {
+  usage:
+    'classifier:eval --train A.csv --test B.csv [--json] | --cv FILE.csv [--folds 5] [--seed 0] [--extra E.csv] [--json]\n  Trains a fresh model on A and scores B (or cross-validates one file); --json prints one line of figures.',
+  run: (args, io) => evalCommand(args, io),
+});
+
+registerCommand('classifier:train', {
+  usage:
+    'classifier:train [--activate]\n  Retrains from the seed data plus every learnt example, records a new model version with its cross-validated score, and activates it if it scores at least as well as the active one (or always, with --activate). Running servers switch within 30 s.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { activate: { type: 'boolean' } } });
+    return withContainer(async (c) => {
+      io.stderr.write('training and cross-validating (5 folds)…\n');
+      const r = await c.models.retrain({ activate: values.activate });
+      const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+      io.stdout.write(
+        `${JSON.stringify({ version: r.version.id, examples: r.version.examples, accuracy: r.version.cvAccuracy, macroF1: r.version.cvMacroF1, previousVersion: r.previous?.id ?? null, previousAccuracy: r.previous?.cvAccuracy ?? null, activated: r.activated })}\n`,
+      );
+      io.stderr.write(
+        r.activated
+          ? `version ${r.version.id} is now active (accuracy ${pct(r.version.cvAccuracy)}, was ${pct(r.previous?.cvAccuracy ?? null)})\n`
+          : `version ${r.version.id} scored ${pct(r.version.cvAccuracy)}, below the active version's ${pct(r.previous?.cvAccuracy ?? null)}: kept but not activated (classifier:activate --version ${r.version.id} to use it anyway)\n`,
+      );
+      return 0;
+    });
+  },
+});
+
+registerCommand('classifier:activate', {
+  usage: 'classifier:activate --version N\n  Makes a stored model version the active one, even one that scored worse.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { version: { type: 'string' } } });
+    const id = Number(values.version);
+    if (!Number.isInteger(id) || id < 1) {
+      io.stderr.write('--version N is required (see classifier:versions)\n');
+      return 2;
+    }
+    return withContainer(async (c) => {
+      await c.models.activate(id);
+      io.stdout.write(`version ${id} is now active\n`);
+      return 0;
+    });
+  },
+});
+
+registerCommand('classifier:versions', {
+  usage: 'classifier:versions\n  Lists the stored model versions with their measured scores.',
+  run: (_args, io) =>
+    withContainer(async (c) => {
+      for (const v of await c.models.versions()) {
+        io.stdout.write(`${v.active ? '*' : ' '} ${String(v.id).padStart(3)}  ${v.source.padEnd(8)} ${String(v.examples).padStart(6)} examples  accuracy ${v.cvAccuracy?.toFixed(3) ?? ' n/a '}  macroF1 ${v.cvMacroF1?.toFixed(3) ?? ' n/a '}  ${v.createdAt.toISOString()}  ${v.note ?? ''}\n`);
+      }
+      return 0;
+    }),
+});

@@ -14,7 +14,7 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function withContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
+export async function withContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const c = await buildContainer(config, { logger: pino({ level: 'silent' }) });
   try {
