@@ -131,7 +131,7 @@ export const en: Record<keyof typeof zh, string> = {
   'error.500.body': 'Sorry, something went wrong on our side. Please try again later. If you need help, quote request id {id}',
   'sms.ack': 'Got it. Code {code}; {due}. Text STATUS for updates.',
   'sms.ack.due': 'reply by {date}',
-  'sms.ack.triage': 'we will route it soon',
+  'sms.ack.triage': 'routing it soon',
   'sms.supplement': 'Added to your item {code}.',
   'sms.status': '{code}: {status}, {department}. {due}',
   'sms.status.due': 'Reply by {date}.',

@@ -179,9 +179,16 @@ export function createItemsRepo(db: Tx) {
     },
 
     /** Recent items to compare a new one against for near-duplicates, newest first. */
-    async listRecentTexts(since: Date, excludeId: number, limit: number, tx: Tx = db): Promise<{ id: number; code: string; text: string; groupId: number | null }[]> {
-      const rows = await tx('items').where('created_at', '>=', since).whereNot({ id: excludeId }).whereNotIn('status', ['rejected']).orderBy('id', 'desc').limit(limit).select('id', 'code', 'text', 'duplicate_group_id');
-      return rows.map((r) => ({ id: Number(r.id), code: r.code, text: r.text, groupId: r.duplicate_group_id === null || r.duplicate_group_id === undefined ? null : Number(r.duplicate_group_id) }));
+    async listRecentSketches(since: Date, excludeId: number, limit: number, tx: Tx = db): Promise<{ id: number; code: string; sketch: string; groupId: number | null }[]> {
+      const rows = await tx('items')
+        .where('created_at', '>=', since)
+        .whereNot({ id: excludeId })
+        .whereNotNull('dup_sketch')
+        .whereNot({ status: 'rejected' })
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .select('id', 'code', 'dup_sketch', 'duplicate_group_id');
+      return rows.map((r) => ({ id: Number(r.id), code: r.code, sketch: r.dup_sketch, groupId: r.duplicate_group_id === null || r.duplicate_group_id === undefined ? null : Number(r.duplicate_group_id) }));
     },
     async listGroup(groupId: number, tx: Tx = db): Promise<Item[]> {
       return (await tx('items').where({ duplicate_group_id: groupId }).orderBy('id')).map(toItem);

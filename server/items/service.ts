@@ -7,7 +7,7 @@ import type { Router } from '../routing/service';
 import type { Taxonomy } from '../taxonomy/service';
 import type { FileStore, ImageType } from '../uploads/service';
 import { newPin, newTrackingCode } from './code';
-import { jaccard, NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_SIMILARITY, shingles } from './similarity';
+import { NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_SIMILARITY, parseSketch, sketch, sketchSimilarity } from './similarity';
 import type { ItemsRepo, NewAttachment } from './repo';
 import type { Channel, Item, ItemEvent, Kind } from './types';
 
@@ -73,19 +73,22 @@ export function createItemService(deps: ItemDeps) {
 
   /** Joins a new item to the group of the most similar report of the last days, if one is close enough. */
   async function groupNearDuplicates(id: number, text: string, now: Date, tx: Tx) {
-    const mine = shingles(text);
+    const mine = sketch(text);
     if (!mine) return;
     const since = new Date(now.getTime() - NEAR_DUPLICATE_DAYS * 24 * 3600_000);
+    const own = parseSketch(mine);
     let best: { id: number; code: string; groupId: number | null; similarity: number } | null = null;
-    for (const other of await deps.items.listRecentTexts(since, id, 300, tx)) {
-      const theirs = shingles(other.text);
-      const similarity = theirs ? jaccard(mine, theirs) : 0;
+    for (const other of await deps.items.listRecentSketches(since, id, 500, tx)) {
+      const similarity = sketchSimilarity(own, parseSketch(other.sketch));
       if (similarity >= NEAR_DUPLICATE_SIMILARITY && (!best || similarity > best.similarity)) best = { ...other, similarity };
     }
-    if (!best) return;
+    if (!best) {
+      await deps.items.setColumns(id, { dup_sketch: mine }, now, tx);
+      return;
+    }
     const groupId = best.groupId ?? best.id;
     if (best.groupId === null) await deps.items.setColumns(best.id, { duplicate_group_id: groupId }, now, tx);
-    await deps.items.setColumns(id, { duplicate_group_id: groupId }, now, tx);
+    await deps.items.setColumns(id, { duplicate_group_id: groupId, dup_sketch: mine }, now, tx);
     await deps.items.appendEvent(
       id,
       { type: 'grouped', actorType: 'system', actorId: null, fromStatus: null, toStatus: null, data: { groupId, similarTo: best.code, similarity: Math.round(best.similarity * 100) / 100 }, note: null, visibility: 'internal' },

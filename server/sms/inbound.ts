@@ -124,28 +124,43 @@ export function createSmsInbound(deps: InboundDeps) {
   }
 
   return {
-    /** Handles one webhook delivery and returns the TwiML to answer with; repeated deliveries get the same. */
-    async receive(delivery: InboundSms): Promise<string> {
+    /**
+     * Handles one webhook delivery and returns the TwiML to answer with; repeated deliveries get the
+     * same. `admit` (a rate limit) is asked only about deliveries not seen before; a refused one is
+     * answered with an empty <Response/> and stored nowhere.
+     */
+    async receive(delivery: InboundSms, opts: { admit?: () => boolean } = {}): Promise<string> {
       const sms = { ...delivery, body: cleanSmsBody(delivery.body) };
       const known = await deps.repo.findInboundReply(sms.sid);
       if (known?.reply !== undefined && known?.reply !== null) return known.reply;
-      try {
-        return await deps.db.transaction(async (tx) => {
+      if (opts.admit && !opts.admit()) return twiml(null);
+      const handle = () =>
+        deps.db.transaction(async (tx) => {
           await deps.repo.insertInbound({ sid: sms.sid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.media.length }, deps.clock(), tx);
           const result = await process(sms, tx);
           const reply = twiml(result.reply);
           await deps.repo.completeInbound(sms.sid, { command: result.command, itemId: result.itemId, reply }, tx);
           return reply;
         });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        // Another copy of this delivery committed first: answer with its reply.
-        for (let i = 0; i < 30; i++) {
-          const done = await deps.repo.findInboundReply(sms.sid);
-          if (done?.reply) return done.reply;
-          await sleep(50);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await handle();
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          // No row for this MessageSid: the violation was something else (a new item's random
+          // tracking code taken), which the whole transaction can simply try again.
+          if (!(await deps.repo.findInboundReply(sms.sid))) {
+            if (attempt < 3) continue;
+            throw err;
+          }
+          // Another copy of this delivery committed first: answer with its reply.
+          for (let i = 0; i < 30; i++) {
+            const done = await deps.repo.findInboundReply(sms.sid);
+            if (done?.reply) return done.reply;
+            await sleep(50);
+          }
+          throw err;
         }
-        throw err;
       }
     },
   };

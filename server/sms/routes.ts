@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Limiter } from '../http/rate-limit';
 import type { SmsInbound } from './inbound';
-import { twiml } from './inbound';
 import type { SmsRepo } from './repo';
 
 export type SmsRouteDeps = {
@@ -32,7 +31,8 @@ const inboundSchema = z.object({
 const statusSchema = z.object({
   MessageSid: z.string().regex(/^[A-Za-z0-9]{2,64}$/),
   MessageStatus: z.string().max(20),
-  ErrorCode: z.coerce.number().int().optional(),
+  // Twilio may send the field empty; that is "no error", not error 0.
+  ErrorCode: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
 });
 
 // Twilio's message statuses in the order they can happen; a late callback never moves one back.
@@ -63,11 +63,23 @@ export function twilioSignature(deps: Pick<SmsRouteDeps, 'publicBaseUrl' | 'auth
   };
 }
 
+/**
+ * Twilio posts its webhooks form-encoded and signs the form fields; any other body (JSON, text) is
+ * not a Twilio request and is refused before anything is read from it.
+ */
+function formEncoded(req: Request, res: Response, next: NextFunction) {
+  if (!req.is('application/x-www-form-urlencoded')) {
+    res.status(415).type('text/plain').send('expected application/x-www-form-urlencoded');
+    return;
+  }
+  next();
+}
+
 export function smsRoutes(deps: SmsRouteDeps) {
   const router = Router();
   const signed = twilioSignature(deps);
 
-  router.post('/sms/inbound', signed, async (req, res) => {
+  router.post('/sms/inbound', formEncoded, signed, async (req, res) => {
     const parsed = inboundSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).type('text/plain').send(`bad request: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
@@ -75,25 +87,16 @@ export function smsRoutes(deps: SmsRouteDeps) {
     }
     const p = parsed.data;
     const body = req.body as Record<string, string>;
-    // A redelivery of a text already handled gets its reply again, whatever the rate limit says.
-    const known = await deps.repo.findInboundReply(p.MessageSid);
-    if (known?.reply) {
-      res.type('text/xml').send(known.reply);
-      return;
-    }
-    // A flood from one number (a loop with another auto-responder) is answered with silence.
-    if (!deps.byPhone.hit(`sms:${p.From}`)) {
-      res.type('text/xml').send(twiml(null));
-      return;
-    }
     const media = Array.from({ length: p.NumMedia }, (_, i) => ({ url: body[`MediaUrl${i}`], contentType: body[`MediaContentType${i}`] || 'application/octet-stream' })).filter(
       (m) => typeof m.url === 'string' && /^https?:\/\//.test(m.url),
     );
-    const reply = await deps.inbound.receive({ sid: p.MessageSid, from: p.From, to: p.To ?? null, body: p.Body, media });
+    // A flood from one number (a loop with another auto-responder) is answered with silence; a
+    // redelivery of a text already handled still gets its reply (receive checks that first).
+    const reply = await deps.inbound.receive({ sid: p.MessageSid, from: p.From, to: p.To ?? null, body: p.Body, media }, { admit: () => deps.byPhone.hit(`sms:${p.From}`) });
     res.type('text/xml').send(reply);
   });
 
-  router.post('/sms/status', signed, async (req, res) => {
+  router.post('/sms/status', formEncoded, signed, async (req, res) => {
     const parsed = statusSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).type('text/plain').send('bad request');

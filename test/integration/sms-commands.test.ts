@@ -141,6 +141,14 @@ describe('satisfaction ratings', () => {
     expect(rated.map((e) => e.data)).toEqual([{ satisfaction: value }]);
   });
 
+  it('counts one of two ratings sent at the same moment, and fails neither', async () => {
+    const { from, item } = await closedItem();
+    const res = await Promise.all(['1', '3', '2', '1'].map((d) => text(t, from, d)));
+    expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect([1, 2, 3]).toContain((await t.c.repos.items.findById(item.id))?.satisfaction);
+    expect((await t.c.repos.items.listEvents(item.id)).filter((e) => e.type === 'rated')).toHaveLength(1);
+  });
+
   it('does not take a digit as a rating, or as a new item, when nothing was asked', async () => {
     const { from, item } = await citizenWithItem();
     later();

@@ -1,4 +1,4 @@
-import { jaccard, nearDuplicate, shingles } from '../../../server/items/similarity';
+import { jaccard, nearDuplicate, parseSketch, shingles, sketch, sketchSimilarity } from '../../../server/items/similarity';
 
 describe('near-duplicate detection', () => {
   it.each([
@@ -31,5 +31,20 @@ describe('near-duplicate detection', () => {
     expect(jaccard(a, a)).toBe(1);
     expect(jaccard(a, b)).toBeGreaterThan(0);
     expect(jaccard(a, b)).toBeLessThan(1);
+  });
+});
+
+describe('MinHash sketches', () => {
+  it('estimate the exact Jaccard similarity closely', () => {
+    const pairs = [
+      ['幸福小区3号楼电梯又困人了，已经是本月第三次，物业不管。', '幸福小区3号楼的电梯又困人了，已经是本月第三次了，物业不管'],
+      ['XX菜市场东门第三个摊位卖注水猪肉，称重还短斤少两。', '幸福小区3号楼电梯又困人了，已经是本月第三次，物业不管。'],
+      ['The elevator in Block 3 of Xingfu Garden trapped people again and again', 'The elevator in Block 5 of Xingfu Garden broke down again last week'],
+    ];
+    for (const [a, b] of pairs) {
+      const exact = jaccard(shingles(a) as Set<string>, shingles(b) as Set<string>);
+      const estimate = sketchSimilarity(parseSketch(sketch(a) as string), parseSketch(sketch(b) as string));
+      expect(Math.abs(exact - estimate)).toBeLessThan(0.15);
+    }
   });
 });
