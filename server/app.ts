@@ -36,7 +36,8 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   app.set('view engine', 'ejs');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
-  if (c.config.isProduction) app.set('view cache', true);
+  // Templates are compiled once except in development, where edits should show on reload.
+  app.set('view cache', c.config.env !== 'development');
 
   app.use(
     pinoHttp({

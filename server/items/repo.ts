@@ -54,7 +54,7 @@ function toEvent(r: Row): ItemEvent {
   };
 }
 
-export type NewItem = Omit<Item, 'id' | 'updatedAt' | 'assigneeId' | 'satisfaction' | 'satisfactionRequestedAt' | 'duplicateGroupId'> & { submitterIp: string | null; userAgent: string | null };
+export type NewItem = Omit<Item, 'id' | 'updatedAt' | 'assigneeId' | 'satisfaction' | 'satisfactionRequestedAt'> & { submitterIp: string | null; userAgent: string | null; dupSketch: string | null };
 
 export type NewAttachment = {
   source: 'upload' | 'url';
@@ -95,6 +95,8 @@ export function createItemsRepo(db: Tx) {
           max_due_at: item.maxDueAt,
           created_at: item.createdAt,
           updated_at: item.createdAt,
+          dup_sketch: item.dupSketch,
+          duplicate_group_id: item.duplicateGroupId,
         })
         .returning('id');
       return Number(typeof row === 'object' ? row.id : row);
@@ -112,18 +114,25 @@ export function createItemsRepo(db: Tx) {
     },
 
     async appendEvent(itemId: number, e: NewEvent, at: Date, tx: Tx = db): Promise<void> {
-      await tx('item_events').insert({
-        item_id: itemId,
-        type: e.type,
-        actor_type: e.actorType,
-        actor_id: e.actorId,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        data: e.data ? JSON.stringify(e.data) : null,
-        note: e.note,
-        visibility: e.visibility,
-        created_at: at,
-      });
+      await this.appendEvents(itemId, [e], at, tx);
+    },
+
+    /** Appends several events in one statement, in order. */
+    async appendEvents(itemId: number, events: NewEvent[], at: Date, tx: Tx = db): Promise<void> {
+      await tx('item_events').insert(
+        events.map((e) => ({
+          item_id: itemId,
+          type: e.type,
+          actor_type: e.actorType,
+          actor_id: e.actorId,
+          from_status: e.fromStatus,
+          to_status: e.toStatus,
+          data: e.data ? JSON.stringify(e.data) : null,
+          note: e.note,
+          visibility: e.visibility,
+          created_at: at,
+        })),
+      );
     },
 
     async listEvents(itemId: number, opts: { publicOnly?: boolean } = {}, tx: Tx = db): Promise<ItemEvent[]> {
@@ -179,8 +188,10 @@ export function createItemsRepo(db: Tx) {
     },
 
     /** Recent items to compare a new one against for near-duplicates, newest first. */
-    async listRecentSketches(since: Date, excludeId: number, limit: number, tx: Tx = db): Promise<{ id: number; code: string; sketch: string; groupId: number | null }[]> {
-      const rows = await tx('items')
+    async listRecentSketches(since: Date, excludeId: number, categoryCode: string | null, limit: number, tx: Tx = db): Promise<{ id: number; code: string; sketch: string; groupId: number | null }[]> {
+      const q = tx('items');
+      if (categoryCode) q.where({ category_code: categoryCode });
+      const rows = await q
         .where('created_at', '>=', since)
         .whereNot({ id: excludeId })
         .whereNotNull('dup_sketch')

@@ -9,7 +9,7 @@ import type { FileStore, ImageType } from '../uploads/service';
 import { newPin, newTrackingCode } from './code';
 import { NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_SIMILARITY, parseSketch, sketch, sketchSimilarity } from './similarity';
 import type { ItemsRepo, NewAttachment } from './repo';
-import type { Channel, Item, ItemEvent, Kind } from './types';
+import type { Channel, Item, ItemEvent, Kind, NewEvent } from './types';
 
 export type PinHasher = { hash(pin: string): Promise<string>; verify(hash: string, pin: string): Promise<boolean> };
 
@@ -71,30 +71,18 @@ function sameString(a: string, b: string): boolean {
 export function createItemService(deps: ItemDeps) {
   let dummyHash: Promise<string> | null = null;
 
-  /** Joins a new item to the group of the most similar report of the last days, if one is close enough. */
-  async function groupNearDuplicates(id: number, text: string, now: Date, tx: Tx) {
+  /** The most similar report of the last days, if one is close enough to be the same thing. */
+  async function findNearDuplicate(text: string, categoryCode: string | null, now: Date, tx: Tx) {
     const mine = sketch(text);
-    if (!mine) return;
+    if (!mine) return { sketch: null, match: null };
     const since = new Date(now.getTime() - NEAR_DUPLICATE_DAYS * 24 * 3600_000);
     const own = parseSketch(mine);
-    let best: { id: number; code: string; groupId: number | null; similarity: number } | null = null;
-    for (const other of await deps.items.listRecentSketches(since, id, 500, tx)) {
-      const similarity = sketchSimilarity(own, parseSketch(other.sketch));
-      if (similarity >= NEAR_DUPLICATE_SIMILARITY && (!best || similarity > best.similarity)) best = { ...other, similarity };
+    let match: { id: number; code: string; groupId: number | null; similarity: number } | null = null;
+    for (const other of await deps.items.listRecentSketches(since, 0, categoryCode, 200, tx)) {
+      const similarity = sketchSimilarity(own, parseSketch(other.sketch, other.id));
+      if (similarity >= NEAR_DUPLICATE_SIMILARITY && (!match || similarity > match.similarity)) match = { ...other, similarity };
     }
-    if (!best) {
-      await deps.items.setColumns(id, { dup_sketch: mine }, now, tx);
-      return;
-    }
-    const groupId = best.groupId ?? best.id;
-    if (best.groupId === null) await deps.items.setColumns(best.id, { duplicate_group_id: groupId }, now, tx);
-    await deps.items.setColumns(id, { duplicate_group_id: groupId, dup_sketch: mine }, now, tx);
-    await deps.items.appendEvent(
-      id,
-      { type: 'grouped', actorType: 'system', actorId: null, fromStatus: null, toStatus: null, data: { groupId, similarTo: best.code, similarity: Math.round(best.similarity * 100) / 100 }, note: null, visibility: 'internal' },
-      now,
-      tx,
-    );
+    return { sketch: mine, match };
   }
 
   return {
@@ -119,6 +107,8 @@ export function createItemService(deps: ItemDeps) {
       const contact = input.anonymous ? { name: null, phone: null, email: null } : input.contact;
 
       const store = async (tx: Tx, code: string) => {
+        const near = await findNearDuplicate(input.text, decision.categoryCode, now, tx);
+        const groupId = near.match ? (near.match.groupId ?? near.match.id) : null;
         const fields = {
           code,
           channel: input.channel,
@@ -141,9 +131,8 @@ export function createItemService(deps: ItemDeps) {
           createdAt: now,
           ...trace,
         };
-        const id = await deps.items.insert(fields, tx);
-        await deps.items.appendEvent(
-          id,
+        const id = await deps.items.insert({ ...fields, dupSketch: near.sketch, duplicateGroupId: groupId }, tx);
+        const events: NewEvent[] = [
           {
             type: 'received',
             actorType: 'citizen',
@@ -154,11 +143,6 @@ export function createItemService(deps: ItemDeps) {
             note: null,
             visibility: 'public',
           },
-          now,
-          tx,
-        );
-        await deps.items.appendEvent(
-          id,
           {
             type: decision.status === 'assigned' ? 'routed' : 'triaged',
             actorType: 'system',
@@ -169,11 +153,14 @@ export function createItemService(deps: ItemDeps) {
             note: null,
             visibility: 'public',
           },
-          now,
-          tx,
-        );
+        ];
+        if (near.match) {
+          const similarity = Math.round(near.match.similarity * 100) / 100;
+          events.push({ type: 'grouped', actorType: 'system', actorId: null, fromStatus: null, toStatus: null, data: { groupId, similarTo: near.match.code, similarity }, note: null, visibility: 'internal' });
+          if (near.match.groupId === null) await deps.items.setColumns(near.match.id, { duplicate_group_id: groupId }, now, tx);
+        }
+        await deps.items.appendEvents(id, events, now, tx);
         await deps.items.insertAttachments(id, attachments, now, tx);
-        await groupNearDuplicates(id, input.text, now, tx);
         const item = (await deps.items.findByCode(code, tx)) as Item;
         if (item.status === 'assigned') await deps.notifier.itemRouted(item, tx);
         return item;

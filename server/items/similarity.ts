@@ -60,17 +60,20 @@ export function sketch(text: string): string | null {
   return hashes.map((h) => h.toString(16).padStart(8, '0')).join('');
 }
 
-// Sketches never change once stored, so each is parsed once per process.
-const parsed = new Map<string, Uint32Array>();
+// Sketches never change once stored, so each item's is parsed once per process.
+const parsed = new Map<number, Uint32Array>();
 const PARSED_CACHE = 20_000;
 
-export function parseSketch(s: string): Uint32Array {
-  let out = parsed.get(s);
+/** Parses a stored sketch; `itemId` lets repeated parses of the same item's sketch come from a cache. */
+export function parseSketch(s: string, itemId?: number): Uint32Array {
+  let out = itemId === undefined ? undefined : parsed.get(itemId);
   if (out) return out;
   out = new Uint32Array(s.length >> 3);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 8, i * 8 + 8), 16);
-  if (parsed.size >= PARSED_CACHE) parsed.clear();
-  parsed.set(s, out);
+  if (itemId !== undefined) {
+    if (parsed.size >= PARSED_CACHE) parsed.clear();
+    parsed.set(itemId, out);
+  }
   return out;
 }
 

@@ -53,8 +53,11 @@ function listen(app: express.Express): Promise<number> {
 
 if (require.main === module) {
   const which = process.argv[2];
+  // A clean exit on a signal lets --cpu-prof write its profile when the server is profiled by hand.
+  process.on('SIGINT', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
   (which === 'bare' ? startBare() : startApp()).then(
-    (port) => process.send?.({ port }),
+    (port) => (process.send ? process.send({ port }) : process.stdout.write(`listening on ${port}\n`)),
     (err) => {
       process.stderr.write(String(err?.stack ?? err));
       process.exit(1);
