@@ -21,6 +21,7 @@ import { createItemLifecycle } from './items/lifecycle';
 import { createSmsInbound } from './sms/inbound';
 import { createOutbox, createSmsWorker } from './sms/outbox';
 import { createSmsRepo } from './sms/repo';
+import { createSweep } from './deadlines/sweep';
 import { createTwilioSender, type SmsSender } from './sms/twilio';
 import { createUserService } from './users/service';
 
@@ -66,6 +67,7 @@ export async function buildContainer(
   const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: pinHasher, notifier });
   const lifecycle = createItemLifecycle({ db, items: itemsRepo, clock, notifier });
   const dispatch = createDispatch({ db, items: itemsRepo, repo: routingRepo, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, notifier });
+  const sweep = createSweep({ db, items: itemsRepo, notifier, clock });
   const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock });
   const sender = opts.sender ?? createTwilioSender(config.twilio);
   const sms = {
@@ -87,6 +89,7 @@ export async function buildContainer(
     repos: { items: itemsRepo, audit, taxonomy: taxonomyRepo, calendar: calendarRepo, users: usersRepo, routing: routingRepo },
     models,
     dispatch,
+    sweep,
     items,
     lifecycle,
     users,

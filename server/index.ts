@@ -18,6 +18,10 @@ async function main() {
   const container = await buildContainer(config, { logger });
   const app = createApp(container);
   container.sms.worker.start();
+  // Deadline sweeps are idempotent, so every process may run them; the events record each once.
+  setInterval(() => {
+    container.sweep().catch((err) => logger.error({ err }, 'deadline sweep failed'));
+  }, 60_000).unref();
   // Picks up a model activated by `classifier:train` in another process, and administrators' edits.
   setInterval(() => {
     container.reload().catch((err) => logger.error({ err }, 'reload failed'));

@@ -64,3 +64,13 @@ registerCommand('classifier:versions', {
       return 0;
     }),
 });
+
+registerCommand('sweep', {
+  usage: 'sweep\n  Runs one deadline sweep: marks open items past their reply deadline as overdue and alerts their department heads (the server also sweeps every minute).',
+  run: (_args, io) =>
+    withContainer(async (c) => {
+      const r = await c.sweep();
+      io.stdout.write(`${r.overdue} item(s) newly overdue\n`);
+      return 0;
+    }),
+});

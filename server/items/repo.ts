@@ -1,5 +1,5 @@
 import type { Tx } from '../db';
-import { toDate } from '../db';
+import { isPg, toDate } from '../db';
 import type { Item, ItemEvent, NewEvent } from './types';
 
 type Row = Record<string, unknown>;
@@ -203,6 +203,28 @@ export function createItemsRepo(db: Tx) {
     },
     async listGroup(groupId: number, tx: Tx = db): Promise<Item[]> {
       return (await tx('items').where({ duplicate_group_id: groupId }).orderBy('id')).map(toItem);
+    },
+
+    /** Open items past their reply deadline that have not yet been marked overdue for that deadline. */
+    async findNewlyOverdue(now: Date, limit: number, tx: Tx = db): Promise<Item[]> {
+      const rows = await tx('items')
+        .whereIn('status', ['assigned', 'accepted', 'reopened'])
+        .where('reply_due_at', '<', now)
+        .whereNotExists((q) => q.select(tx.raw('1')).from('item_events as e').whereRaw('e.item_id = items.id').andWhere('e.type', 'overdue'))
+        .orderBy('reply_due_at')
+        .limit(limit);
+      return rows.map(toItem);
+    },
+
+    /** Locks the item's row until the transaction ends (PostgreSQL; SQLite transactions are serial anyway). */
+    async lock(id: number, tx: Tx): Promise<void> {
+      const q = tx('items').where({ id }).select('id');
+      if (isPg(tx as never)) q.forUpdate();
+      await q;
+    },
+
+    async hasEvent(itemId: number, type: string, tx: Tx = db): Promise<boolean> {
+      return Boolean(await tx('item_events').where({ item_id: itemId, type }).first('id'));
     },
 
     async listAttachments(itemId: number, tx: Tx = db) {

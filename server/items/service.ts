@@ -31,9 +31,10 @@ export type Notifier = {
   itemRouted(item: Item, tx: Tx): Promise<void>;
   itemAnswered(item: Item, answer: string, tx: Tx): Promise<void>;
   itemClosed(item: Item, tx: Tx): Promise<void>;
+  itemOverdue(item: Item, tx: Tx): Promise<void>;
 };
 
-export const silentNotifier: Notifier = { itemRouted: async () => {}, itemAnswered: async () => {}, itemClosed: async () => {} };
+export const silentNotifier: Notifier = { itemRouted: async () => {}, itemAnswered: async () => {}, itemClosed: async () => {}, itemOverdue: async () => {} };
 
 export type SubmitInput = {
   channel: Channel;

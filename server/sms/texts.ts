@@ -49,6 +49,12 @@ export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
     empty: () => t('sms.empty'),
     answer: (item: Item, answer: string) => t('sms.answer', { code: code(item), answer }),
     satisfaction: (item: Item) => t('sms.satisfaction', { code: code(item) }),
+    overdueAlert: (item: Item) =>
+      t('sms.overdueAlert', {
+        code: code(item),
+        category: nameIn(lang, taxonomy.category(item.categoryCode)),
+        date: item.replyDueAt ? `${smsDate(item.replyDueAt, lang, tz)} ${hhmm(item.replyDueAt, tz)}` : '',
+      }),
     staffAlert: (item: Item) =>
       t('sms.staffAlert', {
         code: code(item),
