@@ -75,8 +75,7 @@ export function createItemLifecycle(deps: LifecycleDeps) {
     /** Records the citizen's rating (1 satisfied, 2 basically satisfied, 3 unsatisfied); once per item. */
     async rate(itemId: number, value: 1 | 2 | 3, actor: Actor, tx: Tx): Promise<void> {
       const now = deps.clock();
-      const n = await tx('items').where({ id: itemId }).whereNull('satisfaction').update({ satisfaction: value, updated_at: now });
-      if (n !== 1) throw new Conflict('this item has already been rated');
+      if (!(await deps.items.setRatingOnce(itemId, value, now, tx))) throw new Conflict('this item has already been rated');
       await deps.items.appendEvent(itemId, { type: 'rated', actorType: actor.type, actorId: actor.id, fromStatus: null, toStatus: null, data: { satisfaction: value }, note: null, visibility: 'internal' }, now, tx);
     },
   };

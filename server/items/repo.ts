@@ -67,8 +67,8 @@ export type NewAttachment = {
 
 export function createItemsRepo(db: Tx) {
   return {
-    /** Inserts an item and returns its id; a duplicate tracking code raises a unique violation. */
-    async insert(item: NewItem, tx: Tx = db): Promise<number> {
+    /** Inserts an item and returns it as stored; a duplicate tracking code raises a unique violation. */
+    async insert(item: NewItem, tx: Tx = db): Promise<Item> {
       const [row] = await tx('items')
         .insert({
           code: item.code,
@@ -98,8 +98,8 @@ export function createItemsRepo(db: Tx) {
           dup_sketch: item.dupSketch,
           duplicate_group_id: item.duplicateGroupId,
         })
-        .returning('id');
-      return Number(typeof row === 'object' ? row.id : row);
+        .returning('*');
+      return toItem(row);
     },
 
     async findByCode(code: string, tx: Tx = db): Promise<Item | null> {
@@ -164,6 +164,11 @@ export function createItemsRepo(db: Tx) {
     async transition(id: number, from: readonly string[], patch: Record<string, unknown>, at: Date, tx: Tx = db): Promise<boolean> {
       const n = await tx('items').where({ id }).whereIn('status', from).update({ ...patch, updated_at: at });
       return n === 1;
+    },
+
+    /** Records a satisfaction rating unless the item already has one; false when it had. */
+    async setRatingOnce(id: number, value: 1 | 2 | 3, at: Date, tx: Tx = db): Promise<boolean> {
+      return (await tx('items').where({ id }).whereNull('satisfaction').update({ satisfaction: value, updated_at: at })) === 1;
     },
 
     async setColumns(id: number, patch: Record<string, unknown>, at: Date, tx: Tx = db): Promise<void> {

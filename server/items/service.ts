@@ -132,7 +132,8 @@ export function createItemService(deps: ItemDeps) {
           createdAt: now,
           ...trace,
         };
-        const id = await deps.items.insert({ ...fields, dupSketch: near.sketch, duplicateGroupId: groupId }, tx);
+        const item = await deps.items.insert({ ...fields, dupSketch: near.sketch, duplicateGroupId: groupId }, tx);
+        const id = item.id;
         const events: NewEvent[] = [
           {
             type: 'received',
@@ -162,7 +163,6 @@ export function createItemService(deps: ItemDeps) {
         }
         await deps.items.appendEvents(id, events, now, tx);
         await deps.items.insertAttachments(id, attachments, now, tx);
-        const item = (await deps.items.findByCode(code, tx)) as Item;
         if (item.status === 'assigned') await deps.notifier.itemRouted(item, tx);
         return item;
       };
