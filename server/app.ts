@@ -83,7 +83,8 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100, verify: verifyFormUtf8 }));
   app.use(express.json({ limit: '100kb' }));
   const csrf = createCsrf({ secret: c.config.sessionSecret, secureCookies: secure });
-  app.use(csrf.visitor);
+  // Machine endpoints (Twilio webhooks, the JSON API) need no visitor cookie.
+  app.use((req, res, next) => (/^\/(sms|api|open311)\//.test(req.path) ? next() : csrf.visitor(req, res, next)));
   app.use((req, res, next) => {
     res.locals.path = req.path;
     next();

@@ -74,3 +74,48 @@ registerCommand('sweep', {
       return 0;
     }),
 });
+
+registerCommand('rule:add', {
+  usage:
+    'rule:add --phrase P --category CODE [--priority N]\n  Adds a keyword rule: a message containing the phrase goes to the category, overriding the model (highest priority first). Servers apply it within 30 s.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { phrase: { type: 'string' }, category: { type: 'string' }, priority: { type: 'string' } } });
+    const phrase = values.phrase?.trim();
+    const priority = values.priority === undefined ? 0 : Number(values.priority);
+    if (!phrase || !values.category || !Number.isInteger(priority)) {
+      io.stderr.write('--phrase and --category are required; --priority must be an integer\n');
+      return 2;
+    }
+    return withContainer(async (c) => {
+      if (!c.taxonomy().category(values.category)) {
+        io.stderr.write(`unknown category "${values.category}"; one of ${c.taxonomy().categories.map((x) => x.code).join(', ')}\n`);
+        return 1;
+      }
+      const id = await c.repos.routing.insertRule({ phrase, categoryCode: values.category as string, priority }, c.clock());
+      await c.repos.audit.record('rule.create', { type: 'cli', id: null }, { ruleId: id, phrase, category: values.category, priority }, c.clock());
+      io.stdout.write(`rule ${id}: "${phrase}" → ${values.category} (priority ${priority})\n`);
+      return 0;
+    });
+  },
+});
+
+registerCommand('category:threshold', {
+  usage: 'category:threshold --category CODE --threshold X\n  Sets the confidence (0–1) above which the model routes a category on its own; "default" restores the default.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { category: { type: 'string' }, threshold: { type: 'string' } } });
+    const value = values.threshold === 'default' ? null : Number(values.threshold);
+    if (!values.category || values.threshold === undefined || (value !== null && !(value >= 0 && value <= 1))) {
+      io.stderr.write('--category and --threshold (a number from 0 to 1, or "default") are required\n');
+      return 2;
+    }
+    return withContainer(async (c) => {
+      if (!(await c.repos.taxonomy.setAutoThreshold(values.category as string, value))) {
+        io.stderr.write(`unknown category "${values.category}"\n`);
+        return 1;
+      }
+      await c.repos.audit.record('category.threshold', { type: 'cli', id: null }, { category: values.category, threshold: value }, c.clock());
+      io.stdout.write(`${values.category}: threshold ${value ?? 'default'}\n`);
+      return 0;
+    });
+  },
+});

@@ -56,6 +56,10 @@ export function createTaxonomyRepo(db: Tx) {
     async listCategories(tx: Tx = db): Promise<Category[]> {
       return (await tx<CatRow>('categories').orderBy([{ column: 'sort' }, { column: 'code' }])).map(toCategory);
     },
+    /** Sets a category's auto-routing threshold (null: the default); false when no such category. */
+    async setAutoThreshold(code: string, threshold: number | null, tx: Tx = db): Promise<boolean> {
+      return (await tx('categories').where({ code }).update({ auto_threshold: threshold })) === 1;
+    },
     /** Inserts departments missing by code; existing rows (possibly edited by an administrator) are left alone. */
     async insertMissingDepartments(rows: Department[], tx: Tx = db): Promise<number> {
       if (!rows.length) return 0;

@@ -63,6 +63,29 @@ describe('command line', () => {
     expect(r.out).toMatch(/^pfk_[0-9a-f]{8}_[A-Za-z0-9_-]{32}\n$/);
   });
 
+  it('adds keyword rules and per-category thresholds, refusing unknown categories', async () => {
+    expect(await cli(['rule:add', '--phrase', '快递柜', '--category', 'special_equipment', '--priority', '5'])).toMatchObject({ code: 0, out: expect.stringContaining('快递柜') });
+    expect(await cli(['rule:add', '--phrase', 'x', '--category', 'nowhere'])).toMatchObject({ code: 1, err: expect.stringContaining('unknown category') });
+    expect((await cli(['rule:add', '--category', 'food_safety'])).code).toBe(2);
+    expect(await cli(['category:threshold', '--category', 'food_safety', '--threshold', '0.95'])).toMatchObject({ code: 0 });
+    expect((await cli(['category:threshold', '--category', 'food_safety', '--threshold', '1.5'])).code).toBe(2);
+    const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+    const rules = await db('keyword_rules').select('phrase', 'category_code', 'priority');
+    const food = await db('categories').where({ code: 'food_safety' }).first('auto_threshold');
+    await db.destroy();
+    expect(rules).toEqual([{ phrase: '快递柜', category_code: 'special_equipment', priority: 5 }]);
+    expect(food.auto_threshold).toBe(0.95);
+  });
+
+  it('classifies JSON lines with the live model', async () => {
+    const r = await cli(['classify'], '{"text":"超市卖过期牛奶，店家还不给退","channel":"sms"}\n{"text":"窗口的人收红包","channel":"mailbox"}\n');
+    expect(r.code).toBe(0);
+    const [milk, bribe] = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(milk).toMatchObject({ category: 'food_safety', department: 'food' });
+    expect(milk.confidence).toBeGreaterThan(0.5);
+    expect(['staff_conduct', 'integrity', 'law_enforcement', 'staff_competence', 'suggestion', 'other']).toContain(bribe.category);
+  });
+
   it('has --help for every command and a usage error for missing options', async () => {
     for (const name of ['migrate', 'user:create', 'apikey:create']) {
       const r = await cli([name, '--help']);

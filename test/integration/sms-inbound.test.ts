@@ -18,6 +18,7 @@ describe('SMS webhook signature', () => {
     const p = params();
     const res = await postTwilio(t, '/sms/inbound', p).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/xml/);
+    expect(res.headers['set-cookie']).toBeUndefined(); // no visitor or CSRF cookie for Twilio
     expect(await countRows(t.c.db, 'sms_inbound', { message_sid: p.MessageSid })).toBe(1);
   });
 
