@@ -39,7 +39,7 @@ const pinHasher: PinHasher = {
  */
 export async function buildContainer(
   config: Config,
-  opts: { logger: Logger; clock?: () => Date; db?: Db; router?: (tax: () => Taxonomy) => Router; sender?: SmsSender; smsThreadWindowMs?: number },
+  opts: { logger: Logger; clock?: () => Date; db?: Db; router?: (tax: () => Taxonomy) => Router; sender?: SmsSender; smsThreadWindowMs?: number; smsReplyBudgetMs?: number },
 ) {
   const db = opts.db ?? createDb(config.database);
   await migrate(db);
@@ -74,7 +74,20 @@ export async function buildContainer(
     repo: smsRepo,
     outbox,
     sender,
-    inbound: createSmsInbound({ db, repo: smsRepo, itemsRepo, items, lifecycle, taxonomy: getTaxonomy, clock, tz, threadWindowMs: opts.smsThreadWindowMs ?? config.smsThreadWindowMs }),
+    inbound: createSmsInbound({
+      db,
+      repo: smsRepo,
+      itemsRepo,
+      items,
+      lifecycle,
+      taxonomy: getTaxonomy,
+      clock,
+      tz,
+      threadWindowMs: opts.smsThreadWindowMs ?? config.smsThreadWindowMs,
+      sendLate: (to, body, key) => outbox.enqueue({ to, body, purpose: 'late_reply', itemId: null, dedupeKey: key }, db),
+      logger: opts.logger,
+      replyBudgetMs: opts.smsReplyBudgetMs ?? 1500,
+    }),
     worker: createSmsWorker({ db, repo: smsRepo, sender, clock, statusCallback: `${config.publicBaseUrl}/sms/status`, logger: opts.logger }),
   };
 

@@ -145,6 +145,7 @@ export const en: Record<keyof typeof zh, string> = {
   'sms.satisfaction': 'Your item {code} is closed. Reply 1 satisfied, 2 basically satisfied, 3 unsatisfied.',
   'sms.staffAlert': 'New item {code} ({category}) routed to your division; acknowledge by {date}.',
   'sms.overdueAlert': 'Item {code} ({category}) is past its reply deadline of {date}; please act now.',
+  'sms.working': 'Received. We are logging it and will text your code shortly.',
   'sms.date': '{day} {monthName}',
   'error.back': 'Back to the home page',
 };

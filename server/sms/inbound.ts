@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import type { Logger } from 'pino';
 import type { Db, Tx } from '../db';
 import { isUniqueViolation } from '../db';
 import { Conflict } from '../errors';
@@ -29,6 +30,11 @@ export type InboundDeps = {
   clock: () => Date;
   tz: string;
   threadWindowMs: number;
+  /** Sends a reply that missed the webhook's time budget as an ordinary outbound text. */
+  sendLate(to: string, body: string, key: string): Promise<void>;
+  logger: Logger;
+  /** How long the webhook may wait for the full reply before answering "received, code follows". */
+  replyBudgetMs: number;
 };
 
 const CLOSED: readonly Item['status'][] = ['closed', 'rejected', 'merged'];
@@ -123,7 +129,39 @@ export function createSmsInbound(deps: InboundDeps) {
     return { command: 'item', itemId: item.id, reply: texts.ack(item) };
   }
 
-  return {
+  /** The text inside a TwiML reply (what the citizen reads), or null for an empty <Response/>. */
+  function replyText(xml: string): string | null {
+    const m = /<Message>([\s\S]*?)<\/Message>/.exec(xml);
+    if (!m) return null;
+    return m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  }
+
+  const api = {
+    /**
+     * Answers within the time budget whatever the load: if the full reply is not ready in time, the
+     * webhook gets a short "received" reply and the full one (with the tracking code) follows as an
+     * outbound text once the delivery has been handled.
+     */
+    async receiveInTime(delivery: InboundSms, opts: { admit?: () => boolean } = {}): Promise<string> {
+      const work = api.receive(delivery, opts);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), deps.replyBudgetMs);
+      });
+      const first = await Promise.race([work, late]);
+      clearTimeout(timer);
+      if (first !== null) return first;
+      work
+        .then(async (xml) => {
+          const text = replyText(xml);
+          if (text) await deps.sendLate(delivery.from, text, `late:${delivery.sid}`);
+        })
+        .catch((err) => deps.logger.error({ err, sid: delivery.sid }, 'late SMS handling failed'));
+      // An opt-out is answered by Twilio itself; everything else hears that the text arrived.
+      if (parseSmsCommand(delivery.body).type === 'optout') return twiml(null);
+      return twiml(smsTexts(detectLang(delivery.body), deps.taxonomy(), deps.tz).working());
+    },
+
     /**
      * Handles one webhook delivery and returns the TwiML to answer with; repeated deliveries get the
      * same. `admit` (a rate limit) is asked only about deliveries not seen before; a refused one is
@@ -164,6 +202,7 @@ export function createSmsInbound(deps: InboundDeps) {
       }
     },
   };
+  return api;
 }
 
 export type SmsInbound = ReturnType<typeof createSmsInbound>;

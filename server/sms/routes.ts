@@ -92,7 +92,7 @@ export function smsRoutes(deps: SmsRouteDeps) {
     );
     // A flood from one number (a loop with another auto-responder) is answered with silence; a
     // redelivery of a text already handled still gets its reply (receive checks that first).
-    const reply = await deps.inbound.receive({ sid: p.MessageSid, from: p.From, to: p.To ?? null, body: p.Body, media }, { admit: () => deps.byPhone.hit(`sms:${p.From}`) });
+    const reply = await deps.inbound.receiveInTime({ sid: p.MessageSid, from: p.From, to: p.To ?? null, body: p.Body, media }, { admit: () => deps.byPhone.hit(`sms:${p.From}`) });
     res.type('text/xml').send(reply);
   });
 

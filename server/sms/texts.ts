@@ -47,6 +47,7 @@ export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
     optin: () => t('sms.optin'),
     rated: () => t('sms.rated'),
     empty: () => t('sms.empty'),
+    working: () => t('sms.working'),
     answer: (item: Item, answer: string) => t('sms.answer', { code: code(item), answer }),
     satisfaction: (item: Item) => t('sms.satisfaction', { code: code(item) }),
     overdueAlert: (item: Item) =>

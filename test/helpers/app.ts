@@ -17,7 +17,7 @@ export type TestApp = {
 };
 
 /** A wired application on its own fresh database, with a settable clock. */
-export async function startTestApp(opts: { env?: Record<string, string>; app?: AppOptions; now?: Date } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; app?: AppOptions; now?: Date; container?: { smsReplyBudgetMs?: number } } = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -26,7 +26,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; app?: A
     ...opts.env,
   });
   const now = { value: opts.now ?? new Date('2026-11-23T02:00:00Z') }; // Monday 10:00 in Shanghai
-  const c = await buildContainer({ ...config, database: testDb.database }, { logger: pino({ level: 'silent' }), db: testDb.db, clock: () => now.value });
+  const c = await buildContainer({ ...config, database: testDb.database }, { logger: pino({ level: 'silent' }), db: testDb.db, clock: () => now.value, ...opts.container });
   const app = createApp(c, opts.app);
   return { app, c, config, testDb, now, close: () => testDb.cleanup() };
 }

@@ -29,9 +29,9 @@ export function smsEnv(fake: FakeTwilio, extra: Record<string, string> = {}): Re
 }
 
 /** A fresh app and database plus a fake Twilio; close() stops both. */
-export async function startSmsApp(opts: { env?: Record<string, string>; app?: AppOptions } = {}): Promise<SmsTestApp> {
+export async function startSmsApp(opts: { env?: Record<string, string>; app?: AppOptions; container?: { smsReplyBudgetMs?: number } } = {}): Promise<SmsTestApp> {
   const fake = await startFakeTwilio();
-  const t = await startTestApp({ env: smsEnv(fake, opts.env), app: opts.app });
+  const t = await startTestApp({ env: smsEnv(fake, opts.env), app: opts.app, container: opts.container });
   return {
     ...t,
     fake,
