@@ -146,6 +146,7 @@ export const en: Record<keyof typeof zh, string> = {
   'sms.staffAlert': 'New item {code} ({category}) routed to your division; acknowledge by {date}.',
   'sms.overdueAlert': 'Item {code} ({category}) is past its reply deadline of {date}; please act now.',
   'sms.working': 'Received. We are logging it and will text your code shortly.',
+  'sms.routed': 'Your item {code} is now with the {department}; reply by {date}.',
   'sms.date': '{day} {monthName}',
   'error.back': 'Back to the home page',
 };

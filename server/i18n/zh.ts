@@ -144,6 +144,7 @@ export const zh = {
   'sms.staffAlert': '新工单{code}（{category}）已分派至本处，请于{date}前签收。',
   'sms.overdueAlert': '工单{code}（{category}）已超过答复期限{date}，请尽快办理。',
   'sms.working': '已收到您的短信，正在登记，查询码稍后以短信告知。',
+  'sms.routed': '您的反映{code}已转{department}办理，将于{date}前答复。',
   'sms.date': '{month}月{day}日',
   'error.back': '返回首页',
 } as const;

@@ -28,7 +28,8 @@ export type ItemDeps = {
 
 /** Who hears about what happens to an item; implemented by the SMS outbox, inside the same transaction. */
 export type Notifier = {
-  itemRouted(item: Item, tx: Tx): Promise<void>;
+  /** Routed to a department: its head is alerted; `byDispatcher` also tells the citizen, who was told "being routed". */
+  itemRouted(item: Item, tx: Tx, opts?: { byDispatcher?: boolean }): Promise<void>;
   itemAnswered(item: Item, answer: string, tx: Tx): Promise<void>;
   itemClosed(item: Item, tx: Tx): Promise<void>;
   itemOverdue(item: Item, tx: Tx): Promise<void>;

@@ -63,7 +63,7 @@ export function createDispatch(deps: DispatchDeps) {
         );
         await deps.repo.insertExample({ text: item.text, label: category.code, channel: item.channel, source, itemId, createdBy: actor.id }, now, tx);
         const updated = (await deps.items.findById(itemId, tx)) as Item;
-        await deps.notifier.itemRouted(updated, tx);
+        await deps.notifier.itemRouted(updated, tx, { byDispatcher: true });
         return updated;
       });
     },

@@ -35,8 +35,11 @@ export function createOutbox(deps: OutboxDeps) {
   const texts = (item: Item) => smsTexts(item.lang, deps.taxonomy(), deps.tz);
 
   const notifier: Notifier = {
-    async itemRouted(item, tx) {
+    async itemRouted(item, tx, opts = {}) {
       if (!item.departmentCode) return;
+      if (opts.byDispatcher && item.contactPhone) {
+        await enqueue({ to: item.contactPhone, body: texts(item).routed(item), purpose: 'status', itemId: item.id, dedupeKey: `rerouted:${item.id}:${item.updatedAt.getTime()}` }, tx);
+      }
       for (const phone of await deps.staffPhones(item.departmentCode, tx)) {
         await enqueue({ to: phone, body: smsTexts('zh', deps.taxonomy(), deps.tz).staffAlert(item), purpose: 'staff_alert', itemId: item.id, dedupeKey: `routed:${item.id}:${item.departmentCode}:${phone}` }, tx);
       }

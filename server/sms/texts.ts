@@ -28,6 +28,12 @@ export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
   return {
     ack: (item: Item) =>
       t('sms.ack', { code: code(item), due: item.replyDueAt ? t('sms.ack.due', { date: smsDate(item.replyDueAt, lang, tz) }) : t('sms.ack.triage') }),
+    routed: (item: Item) =>
+      t('sms.routed', {
+        code: code(item),
+        department: nameIn(lang, taxonomy.department(item.departmentCode)),
+        date: item.replyDueAt ? smsDate(item.replyDueAt, lang, tz) : '',
+      }),
     supplement: (item: Item) => t('sms.supplement', { code: code(item) }),
     status: (item: Item) => {
       const open = !DONE.includes(item.status);

@@ -87,6 +87,9 @@ describe('learning from dispatchers', () => {
     expect(examples).toContainEqual({ text: 'Just wanted to say something.', label: 'suggestion', channel: 'web', source: 'correction', itemId: item.id });
     const { events } = (await t.c.items.findByCode(item.code))!;
     expect(events.at(-1)).toMatchObject({ type: 'routed', actorType: 'user', actorId: '7', fromStatus: 'triage', toStatus: 'assigned' });
+    // The citizen, told at first that the item was being routed, hears where it went.
+    const notice = (await t.c.sms.repo.listOutbox({ itemId: item.id })).filter((o) => o.purpose === 'status');
+    expect(notice.map((o) => o.body)).toEqual([expect.stringMatching(/^您的反映[0-9A-Z]{4}-[0-9A-Z]{4}已转办公室办理，将于12月14日前答复。$/)]);
   });
 
   it('records a reclassification of an automatically routed item too', async () => {
