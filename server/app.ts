@@ -9,7 +9,7 @@ import { verifyFormUtf8 } from './http/body';
 import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { i18n } from './http/i18n';
-import { createLimiter, limitByIp } from './http/rate-limit';
+import { limitByIp } from './http/rate-limit';
 import { healthRoutes } from './health/routes';
 import { homeRoutes } from './home/routes';
 import { intakeRoutes } from './intake/routes';
@@ -90,7 +90,7 @@ export function createApp(c: Container, opts: AppOptions = {}) {
     next();
   });
 
-  const submitLimit = limitByIp(createLimiter({ max: opts.submitLimit ?? 20, windowMs: 10 * 60_000 }), 'submit');
+  const submitLimit = limitByIp(c.limiter('submit', { max: opts.submitLimit ?? 20, windowMs: 10 * 60_000 }), 'submit');
   const trackMax = opts.trackLimit ?? 20;
   const tz = c.config.timezone;
   app.use(homeRoutes({ taxonomy: c.taxonomy, smsNumber: c.config.twilio.from ?? null }));
@@ -102,8 +102,8 @@ export function createApp(c: Container, opts: AppOptions = {}) {
       taxonomy: c.taxonomy,
       csrf,
       tz,
-      byIp: createLimiter({ max: trackMax, windowMs: 15 * 60_000 }),
-      byCode: createLimiter({ max: Math.max(5, Math.floor(trackMax / 2)), windowMs: 15 * 60_000 }),
+      byIp: c.limiter('track-ip', { max: trackMax, windowMs: 15 * 60_000 }),
+      byCode: c.limiter('track-code', { max: Math.max(5, Math.floor(trackMax / 2)), windowMs: 15 * 60_000 }),
     }),
   );
   app.use(apiRoutes({ items: c.items, users: c.users, taxonomy: c.taxonomy }));
@@ -115,7 +115,7 @@ export function createApp(c: Container, opts: AppOptions = {}) {
       publicBaseUrl: c.config.publicBaseUrl,
       authToken: c.config.twilio.authToken,
       signatureCheck: c.config.twilio.signatureCheck,
-      byPhone: createLimiter({ max: opts.smsPerPhone ?? 30, windowMs: 10 * 60_000 }),
+      byPhone: c.limiter('sms-phone', { max: opts.smsPerPhone ?? 30, windowMs: 10 * 60_000 }),
       logger: c.logger,
     }),
   );

@@ -22,6 +22,7 @@ export type Config = Readonly<{
   }>;
   smsThreadWindowMs: number;
   smsSimulator: boolean;
+  redisUrl: string | null;
   logLevel: string;
 }>;
 
@@ -41,6 +42,7 @@ const schema = z.object({
   UPLOAD_DIR: z.string().optional(),
   SMS_THREAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
   SMS_SIMULATOR: z.enum(['on', 'off']).default('off'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     smsThreadWindowMs: e.SMS_THREAD_MINUTES * 60_000,
     smsSimulator: e.SMS_SIMULATOR === 'on' && !isProduction,
+    redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   });
 }

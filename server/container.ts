@@ -1,4 +1,6 @@
 import argon2 from 'argon2';
+import { Redis } from 'ioredis';
+import { limiterFactory } from './http/rate-limit';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createDb, migrate, type Db } from './db';
@@ -67,6 +69,10 @@ export async function buildContainer(
   const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: pinHasher, notifier });
   const lifecycle = createItemLifecycle({ db, items: itemsRepo, clock, notifier });
   const dispatch = createDispatch({ db, items: itemsRepo, repo: routingRepo, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, notifier });
+  // Rate limits are shared by every process through Redis when REDIS_URL is set (SPEC §11).
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+  redis?.on('error', (err) => opts.logger.warn({ err: err.message }, 'redis error'));
+  const limiter = limiterFactory({ redis, secret: config.sessionSecret, logger: opts.logger });
   const sweep = createSweep({ db, items: itemsRepo, notifier, clock });
   const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock });
   const sender = opts.sender ?? createTwilioSender(config.twilio);
@@ -103,6 +109,7 @@ export async function buildContainer(
     models,
     dispatch,
     sweep,
+    limiter,
     items,
     lifecycle,
     users,
@@ -115,6 +122,7 @@ export async function buildContainer(
     },
     async close() {
       await sms.worker.stop();
+      await redis?.quit().catch(() => redis.disconnect());
       await db.destroy();
     },
   };

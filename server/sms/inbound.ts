@@ -142,7 +142,7 @@ export function createSmsInbound(deps: InboundDeps) {
      * webhook gets a short "received" reply and the full one (with the tracking code) follows as an
      * outbound text once the delivery has been handled.
      */
-    async receiveInTime(delivery: InboundSms, opts: { admit?: () => boolean } = {}): Promise<string> {
+    async receiveInTime(delivery: InboundSms, opts: { admit?: () => boolean | Promise<boolean> } = {}): Promise<string> {
       const work = api.receive(delivery, opts);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((resolve) => {
@@ -167,11 +167,11 @@ export function createSmsInbound(deps: InboundDeps) {
      * same. `admit` (a rate limit) is asked only about deliveries not seen before; a refused one is
      * answered with an empty <Response/> and stored nowhere.
      */
-    async receive(delivery: InboundSms, opts: { admit?: () => boolean } = {}): Promise<string> {
+    async receive(delivery: InboundSms, opts: { admit?: () => boolean | Promise<boolean> } = {}): Promise<string> {
       const sms = { ...delivery, body: cleanSmsBody(delivery.body) };
       const known = await deps.repo.findInboundReply(sms.sid);
       if (known?.reply !== undefined && known?.reply !== null) return known.reply;
-      if (opts.admit && !opts.admit()) return twiml(null);
+      if (opts.admit && !(await opts.admit())) return twiml(null);
       const handle = () =>
         deps.db.transaction(async (tx) => {
           await deps.repo.insertInbound({ sid: sms.sid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.media.length }, deps.clock(), tx);

@@ -32,7 +32,7 @@ export function trackingRoutes(deps: TrackingDeps) {
     if (!/^(\d{4}|\d{6})$/.test(verifier)) errors.push({ field: 'verifier', key: 'err.verifier.invalid' });
     if (errors.length) return renderForm(req, res, 422, body, errors);
     // Both limits count every attempt: guessing across codes from one address, or at one code from many.
-    const allowed = deps.byIp.hit(`track:${req.ip}`) && deps.byCode.hit(`track:${code}`);
+    const allowed = (await deps.byIp.hit(`track:${req.ip}`)) && (await deps.byCode.hit(`track:${code}`));
     if (!allowed) return renderForm(req, res, 429, body, [], req.t('track.rateLimited'));
     const found = await deps.items.track(code as string, verifier);
     if (!found) return renderForm(req, res, 404, body, [], req.t('track.notFound'));

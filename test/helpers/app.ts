@@ -28,7 +28,17 @@ export async function startTestApp(opts: { env?: Record<string, string>; app?: A
   const now = { value: opts.now ?? new Date('2026-11-23T02:00:00Z') }; // Monday 10:00 in Shanghai
   const c = await buildContainer({ ...config, database: testDb.database }, { logger: pino({ level: 'silent' }), db: testDb.db, clock: () => now.value, ...opts.container });
   const app = createApp(c, opts.app);
-  return { app, c, config, testDb, now, close: () => testDb.cleanup() };
+  return {
+    app,
+    c,
+    config,
+    testDb,
+    now,
+    async close() {
+      await c.close();
+      await testDb.cleanup();
+    },
+  };
 }
 
 /** Reads the CSRF token out of a rendered form. */
