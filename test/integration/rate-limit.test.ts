@@ -23,10 +23,12 @@ describe('memory limiter', () => {
   });
 });
 
-// Run when a Redis server is named (CI sets TEST_REDIS_URL); `npm test` on a plain machine needs none.
-const redisCases = redisUrl ? [redisUrl] : [];
+// Defined when a Redis server is named (CI sets TEST_REDIS_URL); `npm test` on a plain machine needs none.
+const withRedis = (name: string, body: (url: string) => void) => {
+  if (redisUrl) describe(name, () => body(redisUrl));
+};
 
-describe.each(redisCases)('Redis limiter (%s)', (url) => {
+withRedis('Redis limiter', (url) => {
   let redis: Redis;
   beforeAll(() => {
     redis = new Redis(url);
