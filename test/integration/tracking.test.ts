@@ -33,6 +33,9 @@ describe('tracking an item', () => {
     expect(res.text).toContain('质量计量与特种设备处');
     expect(res.text).toMatch(/id="deadline">2026\/11\/24 10:00/); // 1 working day after Monday 10:00
     expect(res.text).not.toContain('138'); // no contact data on the page
+    const timeline = /<ol class="timeline" id="timeline">([\s\S]*?)<\/ol>/.exec(res.text)?.[1] ?? '';
+    expect(timeline).toContain('收到您的反映');
+    expect(timeline).toContain('分派至质量计量与特种设备处');
   });
 
   it('works with the PIN for an item without a phone, in English', async () => {
@@ -71,6 +74,16 @@ describe('tracking an item', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it("shows the department's answer and the steps so far, escaped", async () => {
+    const found = await t.c.items.findByCode(phoneCode.replace('-', ''));
+    await t.c.lifecycle.answer(found!.item.id, '已通知电梯维保单位到场处置，<b>乘客已安全</b>。', { type: 'user', id: '3' });
+    const res = await track(phoneCode, '8000');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('已通知电梯维保单位到场处置，&lt;b&gt;乘客已安全&lt;/b&gt;。');
+    expect(res.text).toContain('id="status">已答复');
+    expect(/<ol class="timeline" id="timeline">([\s\S]*?)<\/ol>/.exec(res.text)?.[1]).toContain('已答复');
   });
 
   it('pre-fills the code from the confirmation page link', async () => {
