@@ -2,7 +2,6 @@ import { en } from './en';
 import { zh } from './zh';
 
 export type Lang = 'zh' | 'en';
-export const LANGS: readonly Lang[] = ['zh', 'en'];
 export type MessageKey = keyof typeof zh;
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

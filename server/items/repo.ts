@@ -107,12 +107,6 @@ export function createItemsRepo(db: Tx) {
       return r ? toItem(r) : null;
     },
 
-    /** The stored IP and user agent, which only the audit of non-anonymous submissions needs. */
-    async findSubmitterTrace(id: number, tx: Tx = db): Promise<{ ip: string | null; userAgent: string | null }> {
-      const r = await tx('items').where({ id }).first('submitter_ip', 'user_agent');
-      return { ip: r?.submitter_ip ?? null, userAgent: r?.user_agent ?? null };
-    },
-
     async appendEvent(itemId: number, e: NewEvent, at: Date, tx: Tx = db): Promise<void> {
       await this.appendEvents(itemId, [e], at, tx);
     },

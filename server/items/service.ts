@@ -35,7 +35,6 @@ export type Notifier = {
   itemOverdue(item: Item, tx: Tx): Promise<void>;
 };
 
-export const silentNotifier: Notifier = { itemRouted: async () => {}, itemAnswered: async () => {}, itemClosed: async () => {}, itemOverdue: async () => {} };
 
 export type SubmitInput = {
   channel: Channel;

@@ -12,9 +12,6 @@ export function createUsersRepo(db: Tx) {
         .returning('id');
       return Number(typeof row === 'object' ? row.id : row);
     },
-    async findUserByUsername(username: string, tx: Tx = db) {
-      return tx('users').where({ username }).first();
-    },
     /** Phones of the heads of a department, who are alerted when an item is routed to it. */
     async listAlertPhones(departmentCode: string, tx: Tx = db): Promise<string[]> {
       const rows = await tx('users').where({ department_code: departmentCode, role: 'head', active: true }).whereNotNull('phone').select('phone');
