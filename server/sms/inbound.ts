@@ -39,6 +39,9 @@ export type InboundDeps = {
 
 const CLOSED: readonly Item['status'][] = ['closed', 'rejected', 'merged'];
 
+// Thrown inside the transaction to roll back a text refused by the rate limit: nothing is stored.
+const REFUSED = new Error('refused by rate limit');
+
 /** TwiML for a reply; no text means an empty <Response/> (Twilio sends nothing). */
 export function twiml(text: string | null): string {
   const r = new twilio.twiml.MessagingResponse();
@@ -169,12 +172,12 @@ export function createSmsInbound(deps: InboundDeps) {
      */
     async receive(delivery: InboundSms, opts: { admit?: () => boolean | Promise<boolean> } = {}): Promise<string> {
       const sms = { ...delivery, body: cleanSmsBody(delivery.body) };
-      const known = await deps.repo.findInboundReply(sms.sid);
-      if (known?.reply !== undefined && known?.reply !== null) return known.reply;
-      if (opts.admit && !(await opts.admit())) return twiml(null);
+      // The insert comes first: a redelivery fails on the unique MessageSid and is answered from the
+      // stored reply below, so a new text costs no extra lookup. Only new texts count against `admit`.
       const handle = () =>
         deps.db.transaction(async (tx) => {
           await deps.repo.insertInbound({ sid: sms.sid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.media.length }, deps.clock(), tx);
+          if (opts.admit && !(await opts.admit())) throw REFUSED;
           const result = await process(sms, tx);
           const reply = twiml(result.reply);
           await deps.repo.completeInbound(sms.sid, { command: result.command, itemId: result.itemId, reply }, tx);
@@ -184,6 +187,7 @@ export function createSmsInbound(deps: InboundDeps) {
         try {
           return await handle();
         } catch (err) {
+          if (err === REFUSED) return twiml(null);
           if (!isUniqueViolation(err)) throw err;
           // No row for this MessageSid: the violation was something else (a new item's random
           // tracking code taken), which the whole transaction can simply try again.
