@@ -2,6 +2,7 @@ import { loadConfig, ConfigError } from './config';
 import { buildContainer } from './container';
 import { createApp } from './app';
 import { createLogger } from './logger';
+import { missingYearWarning } from './deadlines/calendar';
 
 async function main() {
   let config;
@@ -17,6 +18,8 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const container = await buildContainer(config, { logger });
   const app = createApp(container);
+  const calendarWarning = missingYearWarning(container.calendar(), container.clock());
+  if (calendarWarning) logger.warn(calendarWarning);
   container.sms.worker.start();
   // Deadline sweeps are idempotent, so every process may run them; the events record each once.
   setInterval(() => {

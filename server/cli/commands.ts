@@ -119,3 +119,29 @@ registerCommand('category:threshold', {
     });
   },
 });
+
+registerCommand('calendar:set', {
+  usage:
+    'calendar:set --date YYYY-MM-DD (--workday | --holiday | --remove) [--note TEXT]\n  Marks a date as a working day (a make-up day, 调休) or a day off (a public holiday), overriding the built-in calendar; --remove restores it. Servers apply it within 30 s.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { date: { type: 'string' }, workday: { type: 'boolean' }, holiday: { type: 'boolean' }, remove: { type: 'boolean' }, note: { type: 'string' } } });
+    const date = values.date ?? '';
+    const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+    const modes = [values.workday, values.holiday, values.remove].filter(Boolean).length;
+    if (!valid || modes !== 1) {
+      io.stderr.write('--date YYYY-MM-DD and exactly one of --workday, --holiday, --remove are required\n');
+      return 2;
+    }
+    return withContainer(async (c) => {
+      if (values.remove) {
+        const removed = await c.repos.calendar.removeOverride(date);
+        io.stdout.write(removed ? `${date}: back to the built-in calendar\n` : `${date} had no override\n`);
+      } else {
+        await c.repos.calendar.setOverride({ date, isWorkday: Boolean(values.workday), note: values.note ?? null });
+        io.stdout.write(`${date}: ${values.workday ? 'working day' : 'day off'}\n`);
+      }
+      await c.repos.audit.record('calendar.set', { type: 'cli', id: null }, { date, workday: values.workday ?? null, holiday: values.holiday ?? null, remove: values.remove ?? null }, c.clock());
+      return 0;
+    });
+  },
+});

@@ -30,3 +30,11 @@ export function createWorkCalendar(overrides: readonly CalendarOverride[] = [], 
     hasYear: (year) => years.has(year),
   };
 }
+
+/** A warning for administrators when the coming year has no holiday data yet (deadlines would skip only weekends). */
+export function missingYearWarning(cal: WorkCalendar, now: Date): string | null {
+  const year = now.getUTCFullYear();
+  const missing = [year, year + 1].filter((y) => !cal.hasYear(y));
+  if (!missing.length) return null;
+  return `the working calendar has no public-holiday data for ${missing.join(' and ')}: deadlines there skip weekends only. Add the official holidays and make-up days with \`npm run cli -- calendar:set\`, or update chinese-days.`;
+}

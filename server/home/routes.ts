@@ -26,7 +26,7 @@ export function homeRoutes(deps: HomeDeps) {
         name: nameIn(req.lang, c),
         department: nameIn(req.lang, tax.department(c.departmentCode)),
         ack: req.t('commitments.ackHours', { n: c.ackHours }),
-        reply: req.t('commitments.replyDays', { n: c.replyDays }),
+        reply: req.t(c.replyDays === 1 ? 'commitments.replyDay' : 'commitments.replyDays', { n: c.replyDays }),
       })),
     });
   });

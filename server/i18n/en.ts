@@ -106,6 +106,7 @@ export const en: Record<keyof typeof zh, string> = {
   'commitments.ack': 'Acknowledged within',
   'commitments.reply': 'Answered within',
   'commitments.ackHours': '{n} working hours',
+  'commitments.replyDay': '{n} working day',
   'commitments.replyDays': '{n} working days',
   'err.text.required': 'Enter your message',
   'err.text.tooLong': 'Your message must be 5,000 characters or fewer (it has {n})',

@@ -104,6 +104,7 @@ export const zh = {
   'commitments.ack': '签收时限',
   'commitments.reply': '答复时限',
   'commitments.ackHours': '{n}个工作小时',
+  'commitments.replyDay': '{n}个工作日',
   'commitments.replyDays': '{n}个工作日',
   'err.text.required': '请填写具体内容',
   'err.text.tooLong': '内容不能超过5000字（现在{n}字）',

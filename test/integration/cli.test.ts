@@ -86,6 +86,21 @@ describe('command line', () => {
     expect(['staff_conduct', 'integrity', 'law_enforcement', 'staff_competence', 'suggestion', 'other']).toContain(bribe.category);
   });
 
+  it('lets an administrator mark holidays and make-up days', async () => {
+    expect(await cli(['calendar:set', '--date', '2027-02-08', '--holiday', '--note', '春节'])).toMatchObject({ code: 0, out: '2027-02-08: day off\n' });
+    expect(await cli(['calendar:set', '--date', '2027-02-20', '--workday'])).toMatchObject({ code: 0 });
+    expect((await cli(['calendar:set', '--date', '2027-02-30', '--holiday'])).code).toBe(2);
+    expect((await cli(['calendar:set', '--date', '2027-02-08', '--holiday', '--workday'])).code).toBe(2);
+    const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+    const rows = await db('calendar_days').orderBy('date').select('date', 'is_workday', 'note');
+    await db.destroy();
+    expect(rows.map((r) => [r.date, Boolean(r.is_workday), r.note])).toEqual([
+      ['2027-02-08', false, '春节'],
+      ['2027-02-20', true, null],
+    ]);
+    expect(await cli(['calendar:set', '--date', '2027-02-20', '--remove'])).toMatchObject({ code: 0, out: '2027-02-20: back to the built-in calendar\n' });
+  });
+
   it('has --help for every command and a usage error for missing options', async () => {
     for (const name of ['migrate', 'user:create', 'apikey:create']) {
       const r = await cli([name, '--help']);

@@ -1,4 +1,4 @@
-import { createWorkCalendar } from '../../../server/deadlines/calendar';
+import { createWorkCalendar, missingYearWarning } from '../../../server/deadlines/calendar';
 import { addWorkingMinutes, computeDeadlines, DEFAULT_HOURS } from '../../../server/deadlines/working-time';
 
 const hours = { ...DEFAULT_HOURS, tz: 'Asia/Shanghai' };
@@ -25,6 +25,13 @@ describe('working calendar (chinese-days)', () => {
     const c = createWorkCalendar([{ date: '2026-11-23', isWorkday: false }, { date: '2026-11-22', isWorkday: true }]);
     expect(c.isWorkday('2026-11-23')).toBe(false);
     expect(c.isWorkday('2026-11-22')).toBe(true);
+  });
+
+  it('warns when the coming year has no holiday data, until an administrator adds some', () => {
+    expect(missingYearWarning(cal, new Date('2026-11-22T00:00:00Z'))).toContain('2027');
+    expect(missingYearWarning(cal, new Date('2026-03-01T00:00:00Z'))).toContain('2027');
+    const withHolidays = createWorkCalendar([{ date: '2027-01-01', isWorkday: false }]);
+    expect(missingYearWarning(withHolidays, new Date('2026-11-22T00:00:00Z'))).toBeNull();
   });
 
   it('knows which years have holiday data', () => {
