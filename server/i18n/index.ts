@@ -1,17 +1,23 @@
+import { authEn, authZh } from './auth';
 import { en } from './en';
+import { workbenchEn, workbenchZh } from './workbench';
 import { zh } from './zh';
 
+// One catalog per area, merged: each area's file can be edited on its own.
+const zhAll = { ...zh, ...authZh, ...workbenchZh };
+const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn };
+
 export type Lang = 'zh' | 'en';
-export type MessageKey = keyof typeof zh;
+export type MessageKey = keyof typeof zhAll;
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-const catalogs: Record<Lang, Record<MessageKey, string>> = { zh, en };
+const catalogs: Record<Lang, Record<MessageKey, string>> = { zh: zhAll, en: enAll };
 
 /** Returns the translation function for a language; `{name}` placeholders are filled from params. */
 export function translator(lang: Lang): Translate {
   const catalog = catalogs[lang];
   return (key, params) => {
-    const text = catalog[key] ?? zh[key] ?? key;
+    const text = catalog[key] ?? zhAll[key] ?? key;
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
