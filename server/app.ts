@@ -5,6 +5,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container';
 import { apiRoutes } from './api/routes';
+import { createAuth } from './auth';
+import { workbenchRoutes } from './workbench/routes';
 import { verifyFormUtf8 } from './http/body';
 import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -26,6 +28,8 @@ export type AppOptions = {
   trackLimit?: number;
   /** Inbound texts per phone number per 10 minutes. */
   smsPerPhone?: number;
+  /** Staff sign-in attempts per address per 15 minutes. */
+  loginLimit?: number;
 };
 
 /** Builds the express application from a wired container; listening is the caller's business. */
@@ -85,6 +89,9 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   const csrf = createCsrf({ secret: c.config.sessionSecret, secureCookies: secure });
   // Machine endpoints (Twilio webhooks, the JSON API) need no visitor cookie.
   app.use((req, res, next) => (/^\/(sms|api|open311)\//.test(req.path) ? next() : csrf.visitor(req, res, next)));
+  const auth = createAuth({ service: c.auth, csrf, limiter: c.limiter('login', { max: opts.loginLimit ?? 20, windowMs: 15 * 60_000 }), limitWindowMinutes: 15, secureCookies: secure });
+  // Same machine endpoints again: they carry no session cookie, and must not render staff pages.
+  app.use((req, res, next) => (/^\/(sms|api|open311)\//.test(req.path) ? next() : auth.session(req, res, next)));
   app.use((req, res, next) => {
     res.locals.path = req.path;
     next();
@@ -93,6 +100,8 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   const submitLimit = limitByIp(c.limiter('submit', { max: opts.submitLimit ?? 20, windowMs: 10 * 60_000 }), 'submit');
   const trackMax = opts.trackLimit ?? 20;
   const tz = c.config.timezone;
+  app.use(auth.routes);
+  app.use(workbenchRoutes({ workbench: c.workbench, requireStaff: auth.requireStaff, csrf, taxonomy: c.taxonomy, tz: c.config.timezone, clock: c.clock }));
   app.use(homeRoutes({ taxonomy: c.taxonomy, smsNumber: c.config.twilio.from ?? null }));
   app.use(intakeRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
   app.use(mailboxRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createDb, migrate, type Db } from './db';
 import { createAuditRepo } from './audit/repo';
+import { createAuthRepo, createAuthService } from './auth';
+import { createWorkbench } from './workbench/service';
 import { createWorkCalendar, type WorkCalendar } from './deadlines/calendar';
 import { createCalendarRepo } from './deadlines/repo';
 import { DEFAULT_HOURS, type WorkingHours } from './deadlines/working-time';
@@ -75,6 +77,7 @@ export async function buildContainer(
   const limiter = limiterFactory({ redis, secret: config.sessionSecret, logger: opts.logger });
   const sweep = createSweep({ db, items: itemsRepo, notifier, clock });
   const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock });
+  const auth = createAuthService({ db, repo: createAuthRepo(db), audit, clock });
   const sender = opts.sender ?? createTwilioSender(config.twilio);
   const sms = {
     repo: smsRepo,
@@ -113,6 +116,8 @@ export async function buildContainer(
     items,
     lifecycle,
     users,
+    auth,
+    workbench: createWorkbench({ items: itemsRepo, dispatch, lifecycle, taxonomy: getTaxonomy }),
     sms,
     /** Re-reads what administrators can change (taxonomy, calendar) without a restart. */
     async reload() {

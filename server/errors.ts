@@ -29,6 +29,13 @@ export class Forbidden extends AppError {
   }
 }
 
+/** A state-changing request whose CSRF token is missing or wrong (an expired page, or a forgery). */
+export class CsrfRejected extends AppError {
+  constructor(message = 'invalid CSRF token') {
+    super(403, 'csrf', message);
+  }
+}
+
 export class NotFound extends AppError {
   constructor(message = 'not found') {
     super(404, 'not_found', message);

@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n';
 
 const PAGE_TEXT: Record<number, { title: MessageKey; body: MessageKey }> = {
   400: { title: 'error.400.title', body: 'error.400.body' },
-  403: { title: 'error.403.title', body: 'error.csrf.body' },
+  403: { title: 'error.403.title', body: 'error.forbidden.body' },
   404: { title: 'error.404.title', body: 'error.404.body' },
   413: { title: 'error.413.title', body: 'error.413.body' },
   429: { title: 'error.429.title', body: 'error.429.body' },
@@ -30,14 +30,14 @@ function classify(err: unknown): { status: number; code: string; message: string
   return { status: 500, code: 'internal', message: 'internal error' };
 }
 
-export function renderErrorPage(req: Request, res: Response, status: number, requestId: string) {
+export function renderErrorPage(req: Request, res: Response, status: number, requestId: string, code?: string) {
   const t = req.t ?? translator('zh');
   // Errors raised before the language was chosen (static files) still get a complete page.
   res.locals.t ??= t;
   res.locals.lang ??= 'zh';
   res.locals.htmlLang ??= 'zh-CN';
   res.locals.otherLangHref ??= '/?lang=en';
-  const text = PAGE_TEXT[status] ?? PAGE_TEXT[status >= 500 ? 500 : 400];
+  const text = code === 'csrf' ? { title: 'error.403.title' as const, body: 'error.csrf.body' as const } : (PAGE_TEXT[status] ?? PAGE_TEXT[status >= 500 ? 500 : 400]);
   res.status(status).render('errors/error', { status, title: t(text.title), body: t(text.body, { id: requestId }), requestId });
 }
 
@@ -58,6 +58,6 @@ export function errorHandler(logger: Logger) {
       res.status(status).json({ error: { code, message: status >= 500 ? 'internal error' : message, requestId } });
       return;
     }
-    renderErrorPage(req, res, status, requestId);
+    renderErrorPage(req, res, status, requestId, code);
   };
 }

@@ -129,6 +129,7 @@ export const en: Record<keyof typeof zh, string> = {
   'error.404.body': 'The page you asked for does not exist or has moved.',
   'error.403.title': 'We could not complete your request',
   'error.csrf.body': 'The page had expired or its origin could not be confirmed. Go back, reload the page and submit again. What you typed was not saved, so copy it first.',
+  'error.forbidden.body': 'You do not have permission to see this or do this. Ask an administrator if you need it.',
   'error.400.title': 'Bad request',
   'error.400.body': 'The request was not in a form we understand.',
   'error.413.title': 'Too large',

@@ -127,6 +127,7 @@ export const zh = {
   'error.404.body': '您访问的页面不存在或已移动。',
   'error.403.title': '请求无法完成',
   'error.csrf.body': '页面已过期或来源无法确认。请返回上一页，刷新后重新提交。您填写的内容不会被保存，请先复制。',
+  'error.forbidden.body': '您没有权限查看或进行此操作。如需权限，请联系管理员。',
   'error.400.title': '请求有误',
   'error.400.body': '请求的格式不正确。',
   'error.413.title': '内容太大',

@@ -226,6 +226,25 @@ export function createItemsRepo(db: Tx) {
       return Boolean(await tx('item_events').where({ item_id: itemId, type }).first('id'));
     },
 
+    /** Items waiting for a dispatcher, oldest first. */
+    async listTriage(limit: number, tx: Tx = db): Promise<Item[]> {
+      return (await tx('items').whereIn('status', ['triage', 'returned', 'received']).orderBy('created_at').orderBy('id').limit(limit)).map(toItem);
+    },
+
+    /**
+     * Open items by reply deadline, most urgent first: of one department, or of all; restricted
+     * categories are left out unless asked for (only inspectors see them).
+     */
+    async listOpen(filter: { departmentCode: string | null; restricted: readonly string[]; includeRestricted: boolean; restrictedOnly?: boolean }, limit: number, tx: Tx = db): Promise<Item[]> {
+      const q = tx('items').whereIn('status', ['assigned', 'accepted', 'reopened', 'answered']);
+      if (filter.restrictedOnly) q.where((w) => w.whereIn('category_code', filter.restricted as string[]).orWhere({ department_code: filter.departmentCode }));
+      else {
+        if (filter.departmentCode) q.where({ department_code: filter.departmentCode });
+        if (!filter.includeRestricted && filter.restricted.length) q.where((w) => w.whereNull('category_code').orWhereNotIn('category_code', filter.restricted as string[]));
+      }
+      return (await q.orderBy('reply_due_at').orderBy('id').limit(limit)).map(toItem);
+    },
+
     async listAttachments(itemId: number, tx: Tx = db) {
       return tx('attachments').where({ item_id: itemId }).orderBy('id').select('id', 'source', 'content_type', 'size', 'url', 'storage_key');
     },

@@ -1,0 +1,88 @@
+import type { Lang, MessageKey, Translate } from '../i18n';
+import { formatDateTime, nameIn } from '../intake/present';
+import { formatCode } from '../items/code';
+import type { Item, ItemEvent } from '../items/types';
+import type { Taxonomy } from '../taxonomy/service';
+
+export type ViewCtx = { t: Translate; lang: Lang; tz: string; taxonomy: Taxonomy; now: Date };
+
+/** 138****5678: enough to recognise a caller, not enough to call them. */
+export function maskPhone(phone: string | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D/g, '');
+  const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
+  if (national.length < 7) return '****';
+  return `${national.slice(0, 3)}****${national.slice(-4)}`;
+}
+
+/** Overdue past the reply deadline; a warning once 80% of the time is used (SPEC §6). */
+export function urgency(item: Item, now: Date): 'overdue' | 'warning' | null {
+  if (!item.replyDueAt || ['answered', 'closed'].includes(item.status)) return null;
+  const due = item.replyDueAt.getTime();
+  if (now.getTime() > due) return 'overdue';
+  const start = item.createdAt.getTime();
+  return now.getTime() >= start + 0.8 * (due - start) ? 'warning' : null;
+}
+
+const excerpt = (text: string, n = 80) => ([...text].length > n ? `${[...text].slice(0, n).join('')}…` : text);
+
+export function presentRow(item: Item, ctx: ViewCtx) {
+  const { t, lang, tz, taxonomy } = ctx;
+  const c = item.classification as { suggestions?: { category: string; confidence: number }[] } | null;
+  const mark = urgency(item, ctx.now);
+  return {
+    code: formatCode(item.code),
+    href: `/workbench/items/${formatCode(item.code)}`,
+    received: formatDateTime(item.createdAt, lang, tz),
+    text: excerpt(item.text),
+    category: nameIn(lang, taxonomy.category(item.categoryCode)),
+    status: t(`status.${item.status}` as MessageKey),
+    due: formatDateTime(item.replyDueAt, lang, tz),
+    mark: mark ? { kind: mark, label: t(mark === 'overdue' ? 'wb.mark.overdue' : 'wb.mark.warning') } : null,
+    suggestions: (c?.suggestions ?? []).map((s) => ({ code: s.category, label: `${nameIn(lang, taxonomy.category(s.category))} ${Math.round(s.confidence * 100)}%` })),
+  };
+}
+
+function classificationText(item: Item, t: Translate, lang: Lang, taxonomy: Taxonomy): { reason: string; terms: string[] } | null {
+  const c = item.classification as { confidence?: number; category?: string; explanation?: { term: string }[]; rule?: { phrase: string } } | null;
+  if (!c) return item.categoryCode ? { reason: t('wb.item.byCitizen'), terms: [] } : null;
+  if (c.rule) return { reason: t('wb.item.rule', { phrase: c.rule.phrase }), terms: [] };
+  const name = nameIn(lang, taxonomy.category(c.category ?? null));
+  return { reason: `${name} · ${t('wb.item.confidence', { pct: Math.round((c.confidence ?? 0) * 100) })}`, terms: (c.explanation ?? []).map((e) => e.term) };
+}
+
+function eventText(e: ItemEvent, ctx: ViewCtx): string {
+  const key = `wb.event.${e.type}` as MessageKey;
+  const label = ctx.t(key) === key ? e.type : ctx.t(key);
+  const dept = ctx.taxonomy.department((e.data?.department as string | undefined) ?? null);
+  return dept ? `${label} → ${nameIn(ctx.lang, dept)}` : label;
+}
+
+export function presentItem(data: { item: Item; events: ItemEvent[]; group: Item[] }, ctx: ViewCtx) {
+  const { item } = data;
+  const { t, lang, tz, taxonomy } = ctx;
+  const channelKey = (['web', 'mailbox', 'sms'].includes(item.channel) ? `wb.channel.${item.channel}` : 'wb.channel.other') as MessageKey;
+  return {
+    title: t('wb.item.title', { code: formatCode(item.code) }),
+    code: formatCode(item.code),
+    text: item.text,
+    facts: [
+      [t('wb.item.status'), t(`status.${item.status}` as MessageKey)],
+      [t('wb.item.channel'), t(channelKey)],
+      [t('wb.item.kind'), t(`kind.${item.kind}` as MessageKey)],
+      [t('wb.item.category'), nameIn(lang, taxonomy.category(item.categoryCode)) || '—'],
+      [t('wb.item.department'), nameIn(lang, taxonomy.department(item.departmentCode)) || '—'],
+      [t('wb.item.received'), formatDateTime(item.createdAt, lang, tz)],
+      [t('wb.item.ackDue'), formatDateTime(item.ackDueAt, lang, tz) || '—'],
+      [t('wb.item.replyDue'), formatDateTime(item.replyDueAt, lang, tz) || '—'],
+      [t('wb.item.contact'), item.anonymous ? t('wb.item.anonymous') : [item.contactName, maskPhone(item.contactPhone), item.contactEmail ? item.contactEmail.replace(/^(.).*(@.*)$/, '$1***$2') : null].filter(Boolean).join(' · ') || t('wb.item.none')],
+      ...(item.subjectUnit || item.subjectPerson ? [[t('wb.item.subject'), [item.subjectUnit, item.subjectPerson].filter(Boolean).join(' · ')]] : []),
+    ] as [string, string][],
+    mark: urgency(item, ctx.now),
+    classification: classificationText(item, t, lang, taxonomy),
+    suggestions: presentRow(item, ctx).suggestions,
+    timeline: data.events.map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), text: eventText(e, ctx), note: e.note, internal: e.visibility === 'internal' })),
+    group: data.group.map((g) => presentRow(g, ctx)),
+    categories: taxonomy.categories.filter((c) => c.active).map((c) => ({ code: c.code, label: `${nameIn(lang, c)}（${nameIn(lang, taxonomy.department(c.departmentCode))}）`, selected: c.code === (presentRow(item, ctx).suggestions[0]?.code ?? item.categoryCode) })),
+  };
+}

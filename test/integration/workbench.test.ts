@@ -1,0 +1,143 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import type { SubmitInput } from '../../server/items/service';
+import { csrfFrom, startTestApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+const PASSWORD = 'a long passphrase';
+
+const input = (text: string, over: Partial<SubmitInput> = {}): SubmitInput => ({
+  channel: 'web',
+  kind: 'complaint',
+  text,
+  topic: null,
+  contact: { name: '王女士', phone: '+8613812345678', email: null },
+  anonymous: false,
+  consentPublish: false,
+  lang: 'zh',
+  ip: null,
+  userAgent: null,
+  ...over,
+});
+
+async function signIn(username: string): Promise<TestAgent> {
+  const agent = request.agent(t.app);
+  const token = csrfFrom((await agent.get('/login').expect(200)).text);
+  await agent.post('/login').type('form').send({ _csrf: token, username, password: PASSWORD }).expect(303);
+  return agent;
+}
+
+async function tokenOn(agent: TestAgent, path: string): Promise<string> {
+  return csrfFrom((await agent.get(path).expect(200)).text);
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  for (const [username, role, departmentCode] of [
+    ['dispatcher', 'dispatcher', null],
+    ['food-head', 'head', 'food'],
+    ['food-staff', 'staff', 'food'],
+    ['brand-staff', 'staff', 'brand'],
+    ['inspector', 'inspector', 'inspection'],
+  ] as const) {
+    await t.c.users.createUser({ username, password: PASSWORD, role, departmentCode, name: username });
+  }
+});
+afterAll(() => t.close());
+
+describe('workbench', () => {
+  it('sends visitors who are not signed in to the sign-in page', async () => {
+    const res = await request(t.app).get('/workbench/inbox').expect(303);
+    expect(res.headers.location).toBe('/login?next=%2Fworkbench%2Finbox');
+  });
+
+  it('lets a dispatcher route a triage item, which teaches the classifier and tells the citizen', async () => {
+    const { item } = await t.c.items.submit(input('Just wanted to say something.'));
+    expect(item.status).toBe('triage');
+    const agent = await signIn('dispatcher');
+    const page = await agent.get('/workbench/triage').expect(200);
+    expect(page.text).toContain(`${item.code.slice(0, 4)}-${item.code.slice(4)}`);
+    const token = csrfFrom(page.text);
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const res = await agent.post(`/workbench/items/${code}/route`).type('form').send({ _csrf: token, category: 'food_safety', back: 'triage' }).expect(303);
+    expect(res.headers.location).toBe('/workbench/triage');
+    const routed = (await t.c.items.findByCode(item.code))!.item;
+    expect(routed).toMatchObject({ status: 'assigned', categoryCode: 'food_safety', departmentCode: 'food' });
+    expect((await t.c.repos.routing.listExamples()).at(-1)).toMatchObject({ label: 'food_safety', itemId: item.id, source: 'correction' });
+    expect((await t.c.sms.repo.listOutbox({ itemId: item.id })).map((o) => o.purpose)).toContain('status');
+  });
+
+  it("shows a head their department's items by deadline, with masked phones, and lets them answer and close", async () => {
+    const { item } = await t.c.items.submit(input('超市卖过期牛奶，还不给退。', { topic: 'food_safety' }));
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const head = await signIn('food-head');
+    const inbox = await head.get('/workbench/inbox').expect(200);
+    expect(inbox.text).toContain('食品安全监管处工单');
+    expect(inbox.text).toContain(code);
+
+    const page = await head.get(`/workbench/items/${code}`).expect(200);
+    expect(page.text).toContain('138****5678');
+    expect(page.text).not.toContain('13812345678');
+
+    const empty = await head.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(page.text), answer: '   ' }).expect(422);
+    expect(empty.text).toContain('请填写答复内容');
+
+    await head.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(page.text), answer: '已责令下架并立案调查。' }).expect(303);
+    expect((await t.c.items.findByCode(item.code))!.item.status).toBe('answered');
+    const texts = await t.c.sms.repo.listOutbox({ itemId: item.id });
+    expect(texts.filter((o) => o.purpose === 'answer').map((o) => o.body)).toEqual([expect.stringContaining('已责令下架并立案调查。')]);
+
+    const after = await head.get(`/workbench/items/${code}?done=answered`).expect(200);
+    expect(after.text).toContain('答复已发送。');
+    await head.post(`/workbench/items/${code}/close`).type('form').send({ _csrf: csrfFrom(after.text) }).expect(303);
+    expect((await t.c.items.findByCode(item.code))!.item.status).toBe('closed');
+  });
+
+  it('marks overdue items in the inbox', async () => {
+    const { item } = await t.c.items.submit(input('学校门口的摊贩卖三无辣条。', { topic: 'food_safety' }));
+    const saved = t.now.value;
+    t.now.value = new Date(item.replyDueAt!.getTime() + 60_000);
+    try {
+      const inbox = await (await signIn('food-head')).get('/workbench/inbox').expect(200);
+      const row = new RegExp(`<tr class="row-overdue">[\\s\\S]*?${item.code.slice(0, 4)}-${item.code.slice(4)}`);
+      expect(inbox.text).toMatch(row);
+    } finally {
+      t.now.value = saved;
+    }
+  });
+
+  it("hides another department's item exactly like a missing one, for reading and for acting", async () => {
+    const { item } = await t.c.items.submit(input('外卖里吃出虫子。', { topic: 'food_safety' }));
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const brand = await signIn('brand-staff');
+    await brand.get(`/workbench/items/${code}`).expect(404);
+    await brand.get('/workbench/items/ZZZZ-ZZZZ').expect(404);
+    const token = await tokenOn(brand, '/workbench/inbox');
+    await brand.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: token, answer: '越权答复' }).expect(404);
+    expect((await t.c.items.findByCode(item.code))!.item.status).toBe('assigned');
+    expect((await brand.get('/workbench/triage').expect(403)).text).toContain('您没有权限查看或进行此操作');
+  });
+
+  it('shows integrity reports to inspectors only', async () => {
+    const { item } = await t.c.items.submit(input('登记窗口的人收了我两条烟。', { channel: 'mailbox', topic: 'integrity' }));
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    await (await signIn('dispatcher')).get(`/workbench/items/${code}`).expect(404);
+    const inspector = await signIn('inspector');
+    expect((await inspector.get('/workbench/inbox').expect(200)).text).toContain(code);
+    await inspector.get(`/workbench/items/${code}`).expect(200);
+  });
+
+  it('lets staff answer but not close, and refuses actions without a CSRF token', async () => {
+    const { item } = await t.c.items.submit(input('菜市场的秤缺斤少两，但卖的是熟食。', { topic: 'food_safety' }));
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const staff = await signIn('food-staff');
+    const page = await staff.get(`/workbench/items/${code}`).expect(200);
+    const forged = await staff.post(`/workbench/items/${code}/answer`).type('form').send({ answer: '没有令牌' }).expect(403);
+    expect(forged.text).toContain('没有令牌');
+    expect((await t.c.items.findByCode(item.code))!.item.status).toBe('assigned');
+    await staff.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(page.text), answer: '已处理。' }).expect(303);
+    const answered = await staff.get(`/workbench/items/${code}`).expect(200);
+    expect(answered.text).not.toContain(`/workbench/items/${code}/close`);
+    await staff.post(`/workbench/items/${code}/close`).type('form').send({ _csrf: csrfFrom(answered.text) }).expect(403);
+  });
+});
