@@ -126,4 +126,31 @@ describe('a citizen on a phone', () => {
     expect(await page.locator('#twiml').textContent()).toContain('食品安全监管处');
     await page.screenshot({ path: path.join(SHOTS, 'sms-simulator-360.png'), fullPage: true });
   });
+
+  it('a head of division signs in, finds the complaint in the inbox and answers it; the citizen sees the answer', async () => {
+    await t.c.users.createUser({ username: 'food-head', password: 'a long passphrase', role: 'head', departmentCode: 'food', name: '食品处' });
+    const { item } = await t.c.items.submit({ channel: 'web', kind: 'complaint', text: '超市卖过期酸奶，还不给退。', topic: 'food_safety', contact: { name: null, phone: '+8613900001234', email: null }, anonymous: false, consentPublish: false, lang: 'zh', ip: null, userAgent: null });
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const page = await phone();
+    await page.goto(`${base}/workbench`);
+    await page.getByLabel('用户名').fill('food-head');
+    await page.getByLabel('密码').fill('a long passphrase');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/workbench\/inbox/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'workbench-inbox-360.png'), fullPage: true });
+    await page.getByRole('link', { name: code }).click();
+    await expect(page.locator('#item-text').textContent()).resolves.toContain('过期酸奶');
+    await page.getByLabel('答复内容').fill('已责令该超市下架过期酸奶并办理退款。');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '发送答复' }).click();
+    await expect(page.locator('.notice-box').textContent()).resolves.toContain('答复已发送');
+    await page.screenshot({ path: path.join(SHOTS, 'workbench-item-360.png'), fullPage: true });
+
+    const citizen = await phone();
+    await citizen.goto(`${base}/track?code=${code}`);
+    await citizen.getByLabel('手机号后4位或查询密码').fill('1234');
+    await citizen.getByRole('button', { name: '查询' }).click();
+    await expect(citizen.locator('.answer-text').first().textContent()).resolves.toContain('已责令该超市下架过期酸奶');
+  });
 });

@@ -73,6 +73,7 @@ describe('workbench', () => {
     const head = await signIn('food-head');
     const inbox = await head.get('/workbench/inbox').expect(200);
     expect(inbox.text).toContain('食品安全监管处工单');
+    expect(inbox.text).not.toContain('href="/workbench/triage"'); // heads do not route
     expect(inbox.text).toContain(code);
 
     const page = await head.get(`/workbench/items/${code}`).expect(200);
