@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../helpers/app';
+import { buildSubmission, shanghai } from '../helpers/factories';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -6,9 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const shanghai = (d: Date | null) => d && new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-const submit = () =>
-  t.c.items.submit({ channel: 'web', kind: 'complaint', text: '过期食品', topic: 'food_safety', contact: { name: null, phone: null, email: null }, anonymous: false, consentPublish: false, lang: 'zh', ip: null, userAgent: null });
+const submit = () => t.c.items.submit(buildSubmission('过期食品', { topic: 'food_safety', contact: { name: null, phone: null, email: null } }));
 
 describe("an administrator's calendar", () => {
   it('moves deadlines past a day off they add, without a restart', async () => {

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { crossValidate, seedParts } from '../../server/classifier';
 import { buildContainer } from '../../server/container';
-import type { SubmitInput } from '../../server/items/service';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { buildSubmission, shanghai } from '../helpers/factories';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,20 +13,7 @@ afterAll(() => t.close());
 jest.setTimeout(120_000);
 
 const dispatcher = { type: 'user' as const, id: '7' };
-const input = (text: string, over: Partial<SubmitInput> = {}): SubmitInput => ({
-  channel: 'web',
-  kind: 'complaint',
-  text,
-  topic: null,
-  contact: { name: null, phone: '+8613800138000', email: null },
-  anonymous: false,
-  consentPublish: false,
-  lang: 'zh',
-  ip: null,
-  userAgent: null,
-  ...over,
-});
-const shanghai = (d: Date | null) => d && new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+const input = buildSubmission;
 
 describe('routing by the classifier', () => {
   it('sends a web complaint about expired milk straight to the Food Safety Division with its 3-day limit', async () => {

@@ -1,24 +1,12 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import type { SubmitInput } from '../../server/items/service';
 import { csrfFrom, startTestApp, type TestApp } from '../helpers/app';
+import { buildSubmission } from '../helpers/factories';
 
 let t: TestApp;
 const PASSWORD = 'a long passphrase';
 
-const input = (text: string, over: Partial<SubmitInput> = {}): SubmitInput => ({
-  channel: 'web',
-  kind: 'complaint',
-  text,
-  topic: null,
-  contact: { name: '王女士', phone: '+8613812345678', email: null },
-  anonymous: false,
-  consentPublish: false,
-  lang: 'zh',
-  ip: null,
-  userAgent: null,
-  ...over,
-});
+const input = (text: string, over: Parameters<typeof buildSubmission>[1] = {}) => buildSubmission(text, { contact: { name: '王女士', phone: '+8613812345678', email: null }, ...over });
 
 async function signIn(username: string): Promise<TestAgent> {
   const agent = request.agent(t.app);
