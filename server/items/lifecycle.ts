@@ -38,7 +38,7 @@ export function createItemLifecycle(deps: LifecycleDeps) {
         const item = await load(itemId, tx);
         const now = deps.clock();
         if (!(await deps.items.transition(itemId, ANSWERABLE, { status: 'answered', answered_at: now }, now, tx))) {
-          throw new Conflict(`item is ${item.status}; only an assigned, accepted or reopened item can be answered`);
+          throw new Conflict(`item is ${item.status}; only an assigned, accepted or reopened item can be answered`, 'state');
         }
         await deps.items.appendEvent(itemId, { type: 'answered', actorType: actor.type, actorId: actor.id, fromStatus: item.status, toStatus: 'answered', data: null, note: answer, visibility: 'public' }, now, tx);
         const updated = await load(itemId, tx);
@@ -47,10 +47,29 @@ export function createItemLifecycle(deps: LifecycleDeps) {
       });
     },
 
+    /**
+     * A department returns a misrouted item (退单) to the dispatchers, with its reason; only within
+     * the acknowledgement window, as the department must look at what it receives promptly.
+     */
+    async returnItem(itemId: number, reason: string, actor: Actor): Promise<Item> {
+      const why = reason.trim();
+      if (!why) throw new Invalid('a return needs a reason');
+      return deps.db.transaction(async (tx) => {
+        const item = await load(itemId, tx);
+        const now = deps.clock();
+        if (item.ackDueAt && now.getTime() > item.ackDueAt.getTime()) throw new Conflict('the acknowledgement window has passed; ask a dispatcher to reroute the item', 'ack_window');
+        if (!(await deps.items.transition(itemId, ['assigned', 'accepted'], { status: 'returned' }, now, tx))) {
+          throw new Conflict(`item is ${item.status}; only an assigned item can be returned`, 'state');
+        }
+        await deps.items.appendEvent(itemId, { type: 'returned', actorType: actor.type, actorId: actor.id, fromStatus: item.status, toStatus: 'returned', data: { department: item.departmentCode }, note: why, visibility: 'internal' }, now, tx);
+        return load(itemId, tx);
+      });
+    },
+
     /** Sends one answer to every open member of a near-duplicate group; returns the items answered. */
     async answerGroup(groupId: number, text: string, actor: Actor): Promise<Item[]> {
       const members = (await deps.items.listGroup(groupId)).filter((m) => ANSWERABLE.includes(m.status));
-      if (!members.length) throw new Conflict('no item of this group is waiting for an answer');
+      if (!members.length) throw new Conflict('no item of this group is waiting for an answer', 'group_done');
       const answered: Item[] = [];
       for (const m of members) answered.push(await this.answer(m.id, text, actor));
       return answered;
@@ -63,7 +82,7 @@ export function createItemLifecycle(deps: LifecycleDeps) {
         const now = deps.clock();
         const ask = item.contactPhone ? { satisfaction_requested_at: now } : {};
         if (!(await deps.items.transition(itemId, ['answered'], { status: 'closed', closed_at: now, ...ask }, now, tx))) {
-          throw new Conflict(`item is ${item.status}; only an answered item can be closed`);
+          throw new Conflict(`item is ${item.status}; only an answered item can be closed`, 'state');
         }
         await deps.items.appendEvent(itemId, { type: 'closed', actorType: actor.type, actorId: actor.id, fromStatus: 'answered', toStatus: 'closed', data: null, note: null, visibility: 'public' }, now, tx);
         const updated = await load(itemId, tx);
@@ -75,7 +94,7 @@ export function createItemLifecycle(deps: LifecycleDeps) {
     /** Records the citizen's rating (1 satisfied, 2 basically satisfied, 3 unsatisfied); once per item. */
     async rate(itemId: number, value: 1 | 2 | 3, actor: Actor, tx: Tx): Promise<void> {
       const now = deps.clock();
-      if (!(await deps.items.setRatingOnce(itemId, value, now, tx))) throw new Conflict('this item has already been rated');
+      if (!(await deps.items.setRatingOnce(itemId, value, now, tx))) throw new Conflict('this item has already been rated', 'rated');
       await deps.items.appendEvent(itemId, { type: 'rated', actorType: actor.type, actorId: actor.id, fromStatus: null, toStatus: null, data: { satisfaction: value }, note: null, visibility: 'internal' }, now, tx);
     },
   };

@@ -34,7 +34,7 @@ export function createDispatch(deps: DispatchDeps) {
       return deps.db.transaction(async (tx) => {
         const item = await deps.items.findById(itemId, tx);
         if (!item) throw new NotFound('item not found');
-        if (item.categoryCode === categoryCode && item.status === 'assigned') throw new Conflict('the item is already in that category');
+        if (item.categoryCode === categoryCode && item.status === 'assigned') throw new Conflict('the item is already in that category', 'same_category');
         const now = deps.clock();
         const due = computeDeadlines(now, category, deps.calendar(), deps.hours);
         const moved = await deps.items.transition(
@@ -44,12 +44,14 @@ export function createDispatch(deps: DispatchDeps) {
           now,
           tx,
         );
-        if (!moved) throw new Conflict(`item is ${item.status}; it can no longer be rerouted`);
-        const source = item.categoryCode ? 'reclassification' : 'correction';
+        if (!moved) throw new Conflict(`item is ${item.status}; it can no longer be rerouted`, 'state');
+        // A return the dispatcher upholds (new category) teaches the model; one sent back unchanged does not.
+        const returnRejected = item.status === 'returned' && item.categoryCode === category.code;
+        const source = item.status === 'returned' ? 'return' : item.categoryCode ? 'reclassification' : 'correction';
         await deps.items.appendEvent(
           itemId,
           {
-            type: source === 'correction' ? 'routed' : 'reclassified',
+            type: returnRejected ? 'return_rejected' : source === 'correction' ? 'routed' : 'reclassified',
             actorType: actor.type,
             actorId: actor.id,
             fromStatus: item.status,
@@ -61,7 +63,7 @@ export function createDispatch(deps: DispatchDeps) {
           now,
           tx,
         );
-        await deps.repo.insertExample({ text: item.text, label: category.code, channel: item.channel, source, itemId, createdBy: actor.id }, now, tx);
+        if (!returnRejected) await deps.repo.insertExample({ text: item.text, label: category.code, channel: item.channel, source, itemId, createdBy: actor.id }, now, tx);
         const updated = (await deps.items.findById(itemId, tx)) as Item;
         await deps.notifier.itemRouted(updated, tx, { byDispatcher: true });
         return updated;

@@ -19,7 +19,7 @@ export type WorkbenchRouteDeps = {
   clock: () => Date;
 };
 
-const DONE: Record<string, MessageKey> = { answered: 'wb.answer.done', closed: 'wb.close.done', routed: 'wb.route.submit' };
+const DONE: Record<string, MessageKey> = { answered: 'wb.answer.done', closed: 'wb.close.done', routed: 'wb.route.submit', returned: 'wb.return.done' };
 
 export function workbenchRoutes(deps: WorkbenchRouteDeps) {
   const router = Router();
@@ -36,6 +36,7 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
       canRoute: deps.workbench.canRoute(me(req)) && ['triage', 'returned', 'received', 'assigned', 'accepted'].includes(data.item.status),
       canAnswer: deps.workbench.mayAnswer(me(req), data.item) && ['assigned', 'accepted', 'reopened'].includes(data.item.status),
       canClose: deps.workbench.mayClose(me(req), data.item) && data.item.status === 'answered',
+      canReturn: deps.workbench.mayReturn(me(req), data.item, deps.clock()),
       error: extra.error ?? null,
       notice: extra.notice ?? null,
       answer: extra.answer ?? '',
@@ -52,7 +53,9 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
       res.redirect(303, `/workbench/items/${req.params.code}?done=${done}`);
     } catch (err) {
       if (err instanceof AppError && (err.status === 409 || err.status === 400)) {
-        return renderItem(req, res, err.status === 409 ? 409 : 422, { error: req.t('wb.err.conflict', { reason: err.message }), answer });
+        const reason = err.details?.reason as string | undefined;
+        const message = reason ? req.t(`wb.err.${reason}` as MessageKey) : err.status === 400 ? err.message : req.t('wb.err.conflict', { reason: err.message });
+        return renderItem(req, res, err.status === 409 ? 409 : 422, { error: message, answer });
       }
       throw err;
     }
@@ -109,6 +112,15 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
       },
       answer,
     );
+  });
+
+  router.post('/workbench/items/:code/return', staff, async (req, res) => {
+    const reason = normalizeText(req.body?.reason);
+    await act(req, res, async () => {
+      if (!reason) throw new AppError(400, 'invalid', req.t('wb.return.required'));
+      await deps.workbench.returnItem(me(req), codeOf(req), reason);
+      return 'returned';
+    });
   });
 
   router.post('/workbench/items/:code/close', staff, async (req, res) => {

@@ -34,6 +34,8 @@ export function createWorkbench(deps: WorkbenchDeps) {
     canRoute: (p: Principal) => DISPATCHERS.includes(p.role),
     mayAnswer,
     mayClose: (p: Principal, item: Item) => mayAnswer(p, item) && p.role !== 'staff',
+    mayReturn: (p: Principal, item: Item, now: Date) =>
+      mayAnswer(p, item) && !DISPATCHERS.includes(p.role) && ['assigned', 'accepted'].includes(item.status) && (!item.ackDueAt || now.getTime() <= item.ackDueAt.getTime()),
 
     /** The triage queue: dispatchers only. */
     async triage(p: Principal): Promise<Item[]> {
@@ -73,6 +75,13 @@ export function createWorkbench(deps: WorkbenchDeps) {
         if (group.every((g) => canReadItem(p, g, deps.taxonomy()) && mayAnswer(p, g))) return deps.lifecycle.answerGroup(item.duplicateGroupId, text, actorOf(p));
       }
       return [await deps.lifecycle.answer(item.id, text, actorOf(p))];
+    },
+
+    /** The department sends a misrouted item back to the dispatchers. */
+    async returnItem(p: Principal, code: string, reason: string): Promise<Item> {
+      const item = await readable(p, code);
+      if (!mayAnswer(p, item) || DISPATCHERS.includes(p.role)) throw new Forbidden('only the department an item was sent to returns it');
+      return deps.lifecycle.returnItem(item.id, reason, actorOf(p));
     },
 
     async close(p: Principal, code: string): Promise<Item> {

@@ -129,4 +129,48 @@ describe('workbench', () => {
     expect(answered.text).not.toContain(`/workbench/items/${code}/close`);
     await staff.post(`/workbench/items/${code}/close`).type('form').send({ _csrf: csrfFrom(answered.text) }).expect(403);
   });
+
+  it('lets a division return a misrouted item in time; an upheld return teaches the classifier, a refused one does not', async () => {
+    const misrouted = (await t.c.items.submit(input('网购的羽绒服质量差，商家拒绝七天无理由退货。', { topic: 'food_safety' }))).item;
+    const fine = (await t.c.items.submit(input('饭店后厨老鼠乱窜。', { topic: 'food_safety' }))).item;
+    const codeOf = (i: typeof fine) => `${i.code.slice(0, 4)}-${i.code.slice(4)}`;
+    const head = await signIn('food-head');
+    for (const item of [misrouted, fine]) {
+      const page = await head.get(`/workbench/items/${codeOf(item)}`).expect(200);
+      expect(page.text).toContain(`/workbench/items/${codeOf(item)}/return`);
+      const empty = await head.post(`/workbench/items/${codeOf(item)}/return`).type('form').send({ _csrf: csrfFrom(page.text), reason: '' }).expect(422);
+      expect(empty.text).toContain('请写明退单理由');
+      await head.post(`/workbench/items/${codeOf(item)}/return`).type('form').send({ _csrf: csrfFrom(page.text), reason: '属于消费纠纷，不是食品安全' }).expect(303);
+      expect((await t.c.items.findByCode(item.code))!.item.status).toBe('returned');
+    }
+    const dispatcher = await signIn('dispatcher');
+    const triage = await dispatcher.get('/workbench/triage').expect(200);
+    expect(triage.text).toContain(codeOf(misrouted));
+    const token = csrfFrom(triage.text);
+    await dispatcher.post(`/workbench/items/${codeOf(misrouted)}/route`).type('form').send({ _csrf: token, category: 'consumer_dispute', back: 'triage' }).expect(303);
+    await dispatcher.post(`/workbench/items/${codeOf(fine)}/route`).type('form').send({ _csrf: token, category: 'food_safety', back: 'triage' }).expect(303);
+
+    const examples = await t.c.repos.routing.listExamples();
+    expect(examples.filter((e) => e.itemId === misrouted.id)).toEqual([expect.objectContaining({ label: 'consumer_dispute', source: 'return' })]);
+    expect(examples.filter((e) => e.itemId === fine.id)).toEqual([]);
+    expect((await t.c.items.findByCode(misrouted.code))!.item).toMatchObject({ status: 'assigned', departmentCode: 'consumer' });
+    const { events } = (await t.c.items.findByCode(fine.code))!;
+    expect(events.map((e) => e.type)).toContain('return_rejected');
+  });
+
+  it('refuses a return after the acknowledgement window', async () => {
+    const { item } = await t.c.items.submit(input('饭店用地沟油。', { topic: 'food_safety' }));
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const head = await signIn('food-head');
+    const page = await head.get(`/workbench/items/${code}`).expect(200);
+    const saved = t.now.value;
+    t.now.value = new Date(item.ackDueAt!.getTime() + 60_000);
+    try {
+      const res = await head.post(`/workbench/items/${code}/return`).type('form').send({ _csrf: csrfFrom(page.text), reason: '不归我们管' }).expect(409);
+      expect(res.text).toContain('已超过签收期限，不能退单。');
+      expect((await t.c.items.findByCode(item.code))!.item.status).toBe('assigned');
+    } finally {
+      t.now.value = saved;
+    }
+  });
 });
