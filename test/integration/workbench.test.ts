@@ -173,4 +173,18 @@ describe('workbench', () => {
       t.now.value = saved;
     }
   });
+
+  it('shows similar reports together and answers them all with one answer', async () => {
+    const a = (await t.c.items.submit(input('东方市场南门水果摊的秤有问题，买一斤少二两，很多人上当。', { topic: 'food_safety' }))).item;
+    const b = (await t.c.items.submit(input('东方市场南门水果摊的秤有问题，买一斤少了二两，好多人都上当了', { topic: 'food_safety', contact: { name: null, phone: '+8613700009999', email: null } }))).item;
+    const code = `${b.code.slice(0, 4)}-${b.code.slice(4)}`;
+    const head = await signIn('food-head');
+    const page = await head.get(`/workbench/items/${code}`).expect(200);
+    expect(page.text).toContain('相似反映（1件）');
+    expect(page.text).toContain(`${a.code.slice(0, 4)}-${a.code.slice(4)}`);
+    await head.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(page.text), answer: '已对该摊位的秤进行检定并处罚。', group: 'on' }).expect(303);
+    for (const item of [a, b]) expect((await t.c.items.findByCode(item.code))!.item.status).toBe('answered');
+    const phones = (await t.c.sms.repo.listOutbox()).filter((o) => o.purpose === 'answer' && o.body.includes('已对该摊位的秤')).map((o) => o.toPhone);
+    expect(phones.sort()).toEqual(['+8613700009999', '+8613812345678']);
+  });
 });
