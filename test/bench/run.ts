@@ -136,7 +136,7 @@ async function main() {
     line('Classifications per second (one core)', f(cls.classifyPerSec), '>= 10,000', cls.classifyPerSec >= 10_000);
     line('Training on 10,000 examples', `${cls.train10kMs} ms`, '< 10,000 ms', cls.train10kMs < 10_000);
     line('Model load (seed model / 10k model)', `${cls.loadSeedMs} ms / ${cls.load10kMs} ms`, '< 300 ms', cls.load10kMs < 300);
-    process.stdout.write('not measured yet: department inbox and /stats with 1,000,000 items (workbench and statistics not built)\n');
+    process.stdout.write('not measured yet: department inbox with 1,000,000 items (needs demo:generate) and /stats (not built)\n');
   } finally {
     app.child.kill();
     bare.child.kill();
