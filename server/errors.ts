@@ -44,7 +44,7 @@ export class NotFound extends AppError {
 
 /** The item is no longer in a state that allows the action; `reason` names it for the staff's language. */
 export class Conflict extends AppError {
-  constructor(message = 'conflict', reason?: 'state' | 'ack_window' | 'same_category' | 'rated' | 'group_done') {
+  constructor(message = 'conflict', reason?: 'state' | 'ack_window' | 'same_category' | 'rated' | 'group_done' | 'conflict_department') {
     super(409, 'conflict', message, reason ? { reason } : undefined);
   }
 }

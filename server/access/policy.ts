@@ -18,6 +18,8 @@ export function roleNeedsDepartment(role: Role): boolean {
  * department roles only their own department's items.
  */
 export function canReadItem(p: Principal, item: Item, taxonomy: Taxonomy): boolean {
+  // Conflict of interest: a division named in a supervision report never sees it.
+  if (item.conflictDepartment && (p.role === 'head' || p.role === 'staff') && p.departmentCode === item.conflictDepartment) return false;
   const restricted = taxonomy.category(item.categoryCode)?.restricted ?? false;
   if (restricted) return p.role === 'inspector';
   if (BUREAU_WIDE.includes(p.role)) return true;

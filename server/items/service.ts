@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db';
 import type { WorkCalendar } from '../deadlines/calendar';
 import { computeDeadlines, type WorkingHours } from '../deadlines/working-time';
 import type { Router } from '../routing/service';
-import type { Taxonomy } from '../taxonomy/service';
+import { departmentNamedIn, type Taxonomy } from '../taxonomy/service';
 import type { FileStore, ImageType } from '../uploads/service';
 import { newPin, newTrackingCode } from './code';
 import { NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_SIMILARITY, parseSketch, sketch, sketchSimilarity } from './similarity';
@@ -90,7 +90,12 @@ export function createItemService(deps: ItemDeps) {
     /** Stores a new item with its events, routes it and sets its deadlines, all in one transaction. */
     async submit(input: SubmitInput, opts: { tx?: Tx } = {}): Promise<SubmitResult> {
       const now = deps.clock();
-      const decision = deps.router({ text: input.text, channel: input.channel, topic: input.topic });
+      const conflictDepartment = input.channel === 'mailbox' ? departmentNamedIn(input.subjectUnit, deps.taxonomy()) : null;
+      let decision = deps.router({ text: input.text, channel: input.channel, topic: input.topic });
+      // A report about a division never goes to that division: a dispatcher picks who handles it.
+      if (conflictDepartment && decision.departmentCode === conflictDepartment) {
+        decision = { ...decision, status: 'triage', categoryCode: null, departmentCode: null, reason: 'conflict' };
+      }
       const category = deps.taxonomy().category(decision.categoryCode);
       const due =
         decision.status === 'assigned' && category
@@ -126,6 +131,7 @@ export function createItemService(deps: ItemDeps) {
           consentPublish: input.consentPublish,
           subjectUnit: input.subjectUnit ?? null,
           subjectPerson: input.subjectPerson ?? null,
+          conflictDepartment,
           lang: input.lang,
           classification: decision.classification,
           ...due,

@@ -25,6 +25,8 @@ export type Item = {
   consentPublish: boolean;
   subjectUnit: string | null;
   subjectPerson: string | null;
+  /** A division the report names (supervision mailbox): it must never handle or read the item. */
+  conflictDepartment: string | null;
   lang: 'zh' | 'en';
   classification: unknown;
   ackDueAt: Date | null;

@@ -35,6 +35,7 @@ export function createDispatch(deps: DispatchDeps) {
         const item = await deps.items.findById(itemId, tx);
         if (!item) throw new NotFound('item not found');
         if (item.categoryCode === categoryCode && item.status === 'assigned') throw new Conflict('the item is already in that category', 'same_category');
+        if (item.conflictDepartment === category.departmentCode) throw new Conflict('the report names that division, which cannot handle it', 'conflict_department');
         const now = deps.clock();
         const due = computeDeadlines(now, category, deps.calendar(), deps.hours);
         const moved = await deps.items.transition(

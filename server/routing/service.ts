@@ -7,7 +7,7 @@ export type RouteDecision = {
   status: 'assigned' | 'triage';
   categoryCode: string | null;
   departmentCode: string | null;
-  reason: 'citizen_topic' | 'classifier' | 'rule' | 'unsure';
+  reason: 'citizen_topic' | 'classifier' | 'rule' | 'unsure' | 'conflict';
   classification: Record<string, unknown> | null;
 };
 

@@ -53,3 +53,11 @@ export async function loadTaxonomy(repo: TaxonomyRepo): Promise<Taxonomy> {
     department: (code) => (code ? depts.get(code) : undefined),
   };
 }
+
+/** The division a piece of text names by its full Chinese or English name, if exactly one. */
+export function departmentNamedIn(text: string | null | undefined, taxonomy: Taxonomy): string | null {
+  if (!text) return null;
+  const folded = text.normalize('NFKC').toLowerCase();
+  const named = taxonomy.departments.filter((d) => folded.includes(d.nameZh) || folded.includes(d.nameEn.toLowerCase()));
+  return named.length === 1 ? named[0].code : null;
+}

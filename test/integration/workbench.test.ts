@@ -27,6 +27,7 @@ beforeAll(async () => {
     ['food-staff', 'staff', 'food'],
     ['brand-staff', 'staff', 'brand'],
     ['inspector', 'inspector', 'inspection'],
+    ['legal-head', 'head', 'legal'],
   ] as const) {
     await t.c.users.createUser({ username, password: PASSWORD, role, departmentCode, name: username });
   }
@@ -186,5 +187,21 @@ describe('workbench', () => {
     for (const item of [a, b]) expect((await t.c.items.findByCode(item.code))!.item.status).toBe('answered');
     const phones = (await t.c.sms.repo.listOutbox()).filter((o) => o.purpose === 'answer' && o.body.includes('已对该摊位的秤')).map((o) => o.toPhone);
     expect(phones.sort()).toEqual(['+8613700009999', '+8613812345678']);
+  });
+
+  it('never lets a division named in a supervision report see or handle it', async () => {
+    const { item } = await t.c.items.submit(
+      input('法规处的执法人员乱罚款，同样的问题别的店罚五百我们罚五千。', { channel: 'mailbox', subjectUnit: '法规处' }),
+    );
+    // The model would send enforcement complaints to the Legal Affairs Division: here it may not.
+    expect(item).toMatchObject({ status: 'triage', departmentCode: null, conflictDepartment: 'legal' });
+    const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
+    const dispatcher = await signIn('dispatcher');
+    const page = await dispatcher.get(`/workbench/items/${code}`).expect(200);
+    const refused = await dispatcher.post(`/workbench/items/${code}/route`).type('form').send({ _csrf: csrfFrom(page.text), category: 'law_enforcement' }).expect(409);
+    expect(refused.text).toContain('该反映涉及这个处室，不能交由其办理');
+    await dispatcher.post(`/workbench/items/${code}/route`).type('form').send({ _csrf: csrfFrom(page.text), category: 'staff_conduct' }).expect(303);
+    expect((await t.c.items.findByCode(item.code))!.item.departmentCode).toBe('inspection');
+    await (await signIn('legal-head')).get(`/workbench/items/${code}`).expect(404);
   });
 });
