@@ -97,6 +97,7 @@ export const en: Record<keyof typeof zh, string> = {
   'timeline.routed': 'Sent to the {department}',
   'timeline.triaged': 'Waiting to be routed',
   'timeline.reclassified': 'Moved to the {department}',
+  'timeline.accepted': 'Signed for by the division; being handled',
   'timeline.answered': 'Answered',
   'timeline.closed': 'Closed',
   'commitments.title': 'Service commitments',

@@ -95,6 +95,7 @@ export const zh = {
   'timeline.routed': '分派至{department}',
   'timeline.triaged': '等待分派',
   'timeline.reclassified': '转至{department}办理',
+  'timeline.accepted': '{department}已签收，正在办理',
   'timeline.answered': '已答复',
   'timeline.closed': '已办结',
   'commitments.title': '服务承诺',

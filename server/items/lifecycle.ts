@@ -47,6 +47,20 @@ export function createItemLifecycle(deps: LifecycleDeps) {
       });
     },
 
+    /** The department signs for the item (签收); the signer becomes its first handler (首问负责人). */
+    async accept(itemId: number, actor: Actor): Promise<Item> {
+      return deps.db.transaction(async (tx) => {
+        const item = await load(itemId, tx);
+        const now = deps.clock();
+        const late = item.ackDueAt ? now.getTime() > item.ackDueAt.getTime() : false;
+        if (!(await deps.items.transition(itemId, ['assigned'], { status: 'accepted', assignee_id: Number(actor.id) || null }, now, tx))) {
+          throw new Conflict(`item is ${item.status}; only an assigned item can be signed for`, 'state');
+        }
+        await deps.items.appendEvent(itemId, { type: 'accepted', actorType: actor.type, actorId: actor.id, fromStatus: 'assigned', toStatus: 'accepted', data: { late, department: item.departmentCode }, note: null, visibility: 'public' }, now, tx);
+        return load(itemId, tx);
+      });
+    },
+
     /**
      * A department returns a misrouted item (退单) to the dispatchers, with its reason; only within
      * the acknowledgement window, as the department must look at what it receives promptly.

@@ -4,7 +4,7 @@ import type { Item, ItemEvent } from '../items/types';
 import type { Taxonomy } from '../taxonomy/service';
 import { formatDateTime, nameIn } from '../intake/present';
 
-const TIMELINE_TYPES = new Set(['received', 'routed', 'triaged', 'reclassified', 'answered', 'closed']);
+const TIMELINE_TYPES = new Set(['received', 'routed', 'triaged', 'reclassified', 'accepted', 'answered', 'closed']);
 
 /** What a citizen may see of their item: no contact data, no internal notes. */
 export function presentTracked(item: Item, events: ItemEvent[], opts: { taxonomy: Taxonomy; lang: Lang; t: Translate; tz: string }) {

@@ -19,7 +19,7 @@ export type WorkbenchRouteDeps = {
   clock: () => Date;
 };
 
-const DONE: Record<string, MessageKey> = { answered: 'wb.answer.done', closed: 'wb.close.done', routed: 'wb.route.submit', returned: 'wb.return.done' };
+const DONE: Record<string, MessageKey> = { answered: 'wb.answer.done', closed: 'wb.close.done', routed: 'wb.route.submit', returned: 'wb.return.done', accepted: 'wb.accept.done' };
 
 export function workbenchRoutes(deps: WorkbenchRouteDeps) {
   const router = Router();
@@ -37,6 +37,7 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
       canAnswer: deps.workbench.mayAnswer(me(req), data.item) && ['assigned', 'accepted', 'reopened'].includes(data.item.status),
       canClose: deps.workbench.mayClose(me(req), data.item) && data.item.status === 'answered',
       canReturn: deps.workbench.mayReturn(me(req), data.item, deps.clock()),
+      canAccept: deps.workbench.mayAccept(me(req), data.item),
       error: extra.error ?? null,
       notice: extra.notice ?? null,
       answer: extra.answer ?? '',
@@ -112,6 +113,13 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
       },
       answer,
     );
+  });
+
+  router.post('/workbench/items/:code/accept', staff, async (req, res) => {
+    await act(req, res, async () => {
+      await deps.workbench.accept(me(req), codeOf(req));
+      return 'accepted';
+    });
   });
 
   router.post('/workbench/items/:code/return', staff, async (req, res) => {

@@ -34,6 +34,7 @@ export function createWorkbench(deps: WorkbenchDeps) {
     canRoute: (p: Principal) => DISPATCHERS.includes(p.role),
     mayAnswer,
     mayClose: (p: Principal, item: Item) => mayAnswer(p, item) && p.role !== 'staff',
+    mayAccept: (p: Principal, item: Item) => mayAnswer(p, item) && !DISPATCHERS.includes(p.role) && item.status === 'assigned',
     mayReturn: (p: Principal, item: Item, now: Date) =>
       mayAnswer(p, item) && !DISPATCHERS.includes(p.role) && ['assigned', 'accepted'].includes(item.status) && (!item.ackDueAt || now.getTime() <= item.ackDueAt.getTime()),
 
@@ -75,6 +76,12 @@ export function createWorkbench(deps: WorkbenchDeps) {
         if (group.every((g) => canReadItem(p, g, deps.taxonomy()) && mayAnswer(p, g))) return deps.lifecycle.answerGroup(item.duplicateGroupId, text, actorOf(p));
       }
       return [await deps.lifecycle.answer(item.id, text, actorOf(p))];
+    },
+
+    async accept(p: Principal, code: string): Promise<Item> {
+      const item = await readable(p, code);
+      if (!mayAnswer(p, item) || DISPATCHERS.includes(p.role)) throw new Forbidden('only the department an item was sent to signs for it');
+      return deps.lifecycle.accept(item.id, actorOf(p));
     },
 
     /** The department sends a misrouted item back to the dispatchers. */

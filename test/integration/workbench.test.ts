@@ -69,6 +69,10 @@ describe('workbench', () => {
     expect(page.text).toContain('138****5678');
     expect(page.text).not.toContain('13812345678');
 
+    await head.post(`/workbench/items/${code}/accept`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    const accepted = (await t.c.items.findByCode(item.code))!.item;
+    expect(accepted).toMatchObject({ status: 'accepted' });
+    expect(accepted.assigneeId).toBe((await t.c.db('users').where({ username: 'food-head' }).first()).id);
     const empty = await head.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(page.text), answer: '   ' }).expect(422);
     expect(empty.text).toContain('请填写答复内容');
 
