@@ -70,7 +70,7 @@ registerCommand('sweep', {
   run: (_args, io) =>
     withContainer(async (c) => {
       const r = await c.sweep();
-      io.stdout.write(`${r.overdue} item(s) newly overdue\n`);
+      io.stdout.write(`${r.ackOverdue} item(s) newly past their acknowledgement deadline, ${r.overdue} newly overdue\n`);
       return 0;
     }),
 });

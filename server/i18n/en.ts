@@ -154,6 +154,7 @@ export const en: Record<keyof typeof zh, string> = {
   'sms.answer': 'Market Regulation: answer to your item {code}: {answer}',
   'sms.satisfaction': 'Your item {code} is closed. Reply 1 satisfied, 2 basically satisfied, 3 unsatisfied.',
   'sms.staffAlert': 'New item {code} ({category}) routed to your division; acknowledge by {date}.',
+  'sms.ackOverdueAlert': 'Item {code} ({category}) was not signed for by {date}; please sign for it now.',
   'sms.overdueAlert': 'Item {code} ({category}) is past its reply deadline of {date}; please act now.',
   'sms.working': 'Received. We are logging it and will text your code shortly.',
   'sms.routed': 'Your item {code} is now with the {department}; reply by {date}.',

@@ -152,6 +152,7 @@ export const zh = {
   'sms.answer': '【市场监管】您的反映{code}已答复：{answer}',
   'sms.satisfaction': '您的反映{code}已办结。请回复数字评价：1满意 2基本满意 3不满意',
   'sms.staffAlert': '新工单{code}（{category}）已分派至本处，请于{date}前签收。',
+  'sms.ackOverdueAlert': '工单{code}（{category}）已超过签收期限{date}，请尽快签收。',
   'sms.overdueAlert': '工单{code}（{category}）已超过答复期限{date}，请尽快办理。',
   'sms.working': '已收到您的短信，正在登记，查询码稍后以短信告知。',
   'sms.routed': '您的反映{code}已转{department}办理，将于{date}前答复。',

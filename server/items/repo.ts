@@ -208,11 +208,16 @@ export function createItemsRepo(db: Tx) {
 
     /** Open items past their reply deadline that have not yet been marked overdue for that deadline. */
     async findNewlyOverdue(now: Date, limit: number, tx: Tx = db): Promise<Item[]> {
+      return this.findPastDeadline({ statuses: ['assigned', 'accepted', 'reopened'], column: 'reply_due_at', event: 'overdue' }, now, limit, tx);
+    },
+
+    /** Items still waiting past a deadline column that have no `event` yet marking it. */
+    async findPastDeadline(q: { statuses: string[]; column: 'reply_due_at' | 'ack_due_at'; event: string }, now: Date, limit: number, tx: Tx = db): Promise<Item[]> {
       const rows = await tx('items')
-        .whereIn('status', ['assigned', 'accepted', 'reopened'])
-        .where('reply_due_at', '<', now)
-        .whereNotExists((q) => q.select(tx.raw('1')).from('item_events as e').whereRaw('e.item_id = items.id').andWhere('e.type', 'overdue'))
-        .orderBy('reply_due_at')
+        .whereIn('status', q.statuses)
+        .where(q.column, '<', now)
+        .whereNotExists((w) => w.select(tx.raw('1')).from('item_events as e').whereRaw('e.item_id = items.id').andWhere('e.type', q.event))
+        .orderBy(q.column)
         .limit(limit);
       return rows.map(toItem);
     },

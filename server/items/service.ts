@@ -33,6 +33,7 @@ export type Notifier = {
   itemAnswered(item: Item, answer: string, tx: Tx): Promise<void>;
   itemClosed(item: Item, tx: Tx): Promise<void>;
   itemOverdue(item: Item, tx: Tx): Promise<void>;
+  itemAckOverdue(item: Item, tx: Tx): Promise<void>;
 };
 
 

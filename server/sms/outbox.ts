@@ -50,6 +50,12 @@ export function createOutbox(deps: OutboxDeps) {
         await enqueue({ to: phone, body: smsTexts('zh', deps.taxonomy(), deps.tz).overdueAlert(item), purpose: 'staff_alert', itemId: item.id, dedupeKey: `overdue:${item.id}:${item.replyDueAt?.getTime()}:${phone}` }, tx);
       }
     },
+    async itemAckOverdue(item, tx) {
+      if (!item.departmentCode) return;
+      for (const phone of await deps.staffPhones(item.departmentCode, tx)) {
+        await enqueue({ to: phone, body: smsTexts('zh', deps.taxonomy(), deps.tz).ackOverdueAlert(item), purpose: 'staff_alert', itemId: item.id, dedupeKey: `ack-overdue:${item.id}:${item.ackDueAt?.getTime()}:${phone}` }, tx);
+      }
+    },
     async itemAnswered(item, answer, tx) {
       if (!item.contactPhone) return;
       await enqueue({ to: item.contactPhone, body: texts(item).answer(item, answer), purpose: 'answer', itemId: item.id, dedupeKey: `answer:${item.id}:${item.updatedAt.getTime()}`, link: itemLink(item) }, tx);

@@ -56,6 +56,12 @@ export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
     working: () => t('sms.working'),
     answer: (item: Item, answer: string) => t('sms.answer', { code: code(item), answer }),
     satisfaction: (item: Item) => t('sms.satisfaction', { code: code(item) }),
+    ackOverdueAlert: (item: Item) =>
+      t('sms.ackOverdueAlert', {
+        code: code(item),
+        category: nameIn(lang, taxonomy.category(item.categoryCode)),
+        date: item.ackDueAt ? `${smsDate(item.ackDueAt, lang, tz)} ${hhmm(item.ackDueAt, tz)}` : '',
+      }),
     overdueAlert: (item: Item) =>
       t('sms.overdueAlert', {
         code: code(item),
