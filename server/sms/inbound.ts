@@ -42,6 +42,13 @@ const CLOSED: readonly Item['status'][] = ['closed', 'rejected', 'merged'];
 // Thrown inside the transaction to roll back a text refused by the rate limit: nothing is stored.
 const REFUSED = new Error('refused by rate limit');
 
+/** The text inside a TwiML reply (what the citizen reads), or null for an empty <Response/>. */
+export function replyText(xml: string | null): string | null {
+  const m = /<Message>([\s\S]*?)<\/Message>/.exec(xml ?? '');
+  if (!m) return null;
+  return m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
 /** TwiML for a reply; no text means an empty <Response/> (Twilio sends nothing). */
 export function twiml(text: string | null): string {
   const r = new twilio.twiml.MessagingResponse();
@@ -130,13 +137,6 @@ export function createSmsInbound(deps: InboundDeps) {
       { tx },
     );
     return { command: 'item', itemId: item.id, reply: texts.ack(item) };
-  }
-
-  /** The text inside a TwiML reply (what the citizen reads), or null for an empty <Response/>. */
-  function replyText(xml: string): string | null {
-    const m = /<Message>([\s\S]*?)<\/Message>/.exec(xml);
-    if (!m) return null;
-    return m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
   }
 
   const api = {

@@ -1,17 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Csrf } from '../http/csrf';
 import { normalizePhone } from '../http/forms';
-import type { SmsInbound } from './inbound';
+import { replyText, type SmsInbound } from './inbound';
 import type { SmsRepo } from './repo';
 import type { SmsWorker } from './outbox';
 import { simulatorSid } from './routes';
 
 export type SimulatorDeps = { inbound: SmsInbound; repo: SmsRepo; worker: SmsWorker; csrf: Csrf };
-
-function replyText(xml: string | null): string {
-  const m = /<Message>([\s\S]*?)<\/Message>/.exec(xml ?? '');
-  return m ? m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&') : '';
-}
 
 /**
  * Development only (SMS_SIMULATOR=on, never in production): type as a phone, see the TwiML reply and
@@ -30,7 +25,7 @@ export function simulatorRoutes(deps: SimulatorDeps) {
       body: extra.body ?? '',
       lastReply: extra.lastReply ?? null,
       error: extra.error ?? null,
-      inbound: inbound.map((r) => ({ body: r.body as string, reply: replyText(r.reply as string | null) })),
+      inbound: inbound.map((r) => ({ body: r.body as string, reply: replyText(r.reply as string | null) ?? '' })),
       outbound: outbound.map((o) => ({ body: o.body, status: o.status, segments: o.segments, error: o.errorMessage })),
     });
   }
