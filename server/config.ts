@@ -24,6 +24,10 @@ export type Config = Readonly<{
   smsSimulator: boolean;
   redisUrl: string | null;
   logLevel: string;
+  /** How long after an answer the citizen may rate it. */
+  ratingWindowMs: number;
+  smtpUrl: string | null;
+  mailFrom: string;
 }>;
 
 const schema = z.object({
@@ -43,6 +47,9 @@ const schema = z.object({
   SMS_THREAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
   SMS_SIMULATOR: z.enum(['on', 'off']).default('off'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
+  RATING_WINDOW_DAYS: z.coerce.number().min(1).max(90).default(7),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -104,5 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsSimulator: e.SMS_SIMULATOR === 'on' && !isProduction,
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    ratingWindowMs: e.RATING_WINDOW_DAYS * 24 * 3600_000,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(e.PUBLIC_BASE_URL ?? 'http://localhost').hostname}`,
   });
 }

@@ -1,4 +1,3 @@
-import argon2 from 'argon2';
 import { Redis } from 'ioredis';
 import { limiterFactory } from './http/rate-limit';
 import type { Logger } from 'pino';
@@ -6,6 +5,7 @@ import type { Config } from './config';
 import { createDb, migrate, type Db } from './db';
 import { createAuditRepo } from './audit/repo';
 import { createAuthRepo, createAuthService } from './auth';
+import { argon2Hasher, type PasswordHasher } from './auth/passwords';
 import { createWorkbench } from './workbench/service';
 import { createWorkCalendar, type WorkCalendar } from './deadlines/calendar';
 import { createCalendarRepo } from './deadlines/repo';
@@ -14,14 +14,21 @@ import { createItemsRepo } from './items/repo';
 import { createItemService, type PinHasher } from './items/service';
 import { type Router } from './routing/service';
 import { createClassifierRouter } from './routing/classifier-router';
-import { createDispatch } from './routing/dispatch';
 import { createModelService } from './routing/model-service';
 import { createRoutingRepo } from './routing/repo';
 import { createTaxonomyRepo } from './taxonomy/repo';
 import { loadTaxonomy, seedTaxonomy, type Taxonomy } from './taxonomy/service';
 import { createFileStore } from './uploads/service';
 import { createUsersRepo } from './users/repo';
-import { createItemLifecycle } from './items/lifecycle';
+import { createWorkflowRepo } from './workflow/repo';
+import { createWorkflow } from './workflow/service';
+import { localDate } from './deadlines/timezone';
+import type { Item } from './items/types';
+import type { StaffAudience } from './sms/outbox';
+import { createEmailRepo } from './email/repo';
+import { createEmailOutbox, createEmailWorker } from './email/outbox';
+import { createSmtpMailer } from './email/mailer';
+import type { Tx } from './db';
 import { createSmsInbound } from './sms/inbound';
 import { createOutbox, createSmsWorker } from './sms/outbox';
 import { createSmsRepo } from './sms/repo';
@@ -32,10 +39,7 @@ import { createUserService } from './users/service';
 export type Container = Awaited<ReturnType<typeof buildContainer>>;
 
 // Anonymous PINs are 6 digits, so the hash must be slow; these are argon2id's recommended light settings.
-const pinHasher: PinHasher = {
-  hash: (pin) => argon2.hash(pin, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }),
-  verify: (hash, pin) => argon2.verify(hash, pin).catch(() => false),
-};
+const pinHasher: PinHasher = argon2Hasher({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
 /**
  * The composition root: opens the database, migrates and seeds it, and wires every service with its
@@ -43,9 +47,10 @@ const pinHasher: PinHasher = {
  */
 export async function buildContainer(
   config: Config,
-  opts: { logger: Logger; clock?: () => Date; db?: Db; router?: (tax: () => Taxonomy) => Router; sender?: SmsSender; smsThreadWindowMs?: number; smsReplyBudgetMs?: number },
+  opts: { logger: Logger; clock?: () => Date; db?: Db; router?: (tax: () => Taxonomy) => Router; sender?: SmsSender; smsThreadWindowMs?: number; smsReplyBudgetMs?: number; passwords?: PasswordHasher },
 ) {
   const db = opts.db ?? createDb(config.database);
+  const passwords = opts.passwords ?? argon2Hasher();
   await migrate(db);
   const taxonomyRepo = createTaxonomyRepo(db);
   await seedTaxonomy(taxonomyRepo);
@@ -62,22 +67,48 @@ export async function buildContainer(
   const smsRepo = createSmsRepo(db);
   const audit = createAuditRepo(db);
   const tz = config.timezone;
-  const outbox = createOutbox({ db, repo: smsRepo, clock, taxonomy: getTaxonomy, tz, publicBaseUrl: config.publicBaseUrl, staffPhones: (dept, tx) => usersRepo.listAlertPhones(dept, tx) });
+  const workflowRepo = createWorkflowRepo(db);
+  const emailRepo = createEmailRepo(db);
+  const emailOutbox = createEmailOutbox({ db, repo: emailRepo, clock });
+  const mailer = createSmtpMailer(config.smtpUrl, config.mailFrom);
+  /** The staff an alert about an item reaches: heads include whoever stands in for them today. */
+  async function alertContacts(item: Item, audience: readonly StaffAudience[], tx: Tx) {
+    const ids: number[] = [];
+    if (audience.includes('handler') && item.assigneeId) ids.push(item.assigneeId);
+    if (audience.includes('heads') && item.departmentCode) ids.push(...(await workflowRepo.deputyIdsOfDepartment(item.departmentCode, localDate(clock(), tz), tx)));
+    const roles = [...(audience.includes('dispatchers') ? (['dispatcher'] as const) : []), ...(audience.includes('leadership') ? (['auditor'] as const) : [])];
+    return usersRepo.listAlertContacts({ headsOf: audience.includes('heads') ? item.departmentCode : null, ids, roles }, tx);
+  }
+  const outbox = createOutbox({
+    db,
+    repo: smsRepo,
+    clock,
+    taxonomy: getTaxonomy,
+    tz,
+    publicBaseUrl: config.publicBaseUrl,
+    staffPhones: async (item, audience, tx) => [...new Set((await alertContacts(item, audience, tx)).map((c) => c.phone).filter((p): p is string => Boolean(p)))],
+    email: mailer.configured
+      ? async (item, audience, subject, body, key, tx) => {
+          for (const c of await alertContacts(item, audience, tx)) {
+            if (c.email) await emailOutbox.enqueue({ to: c.email, subject, body, purpose: 'staff_alert', itemId: item.id, dedupeKey: `${key}:${c.email}` }, tx);
+          }
+        }
+      : undefined,
+  });
   const notifier = outbox.notifier;
   const routingRepo = createRoutingRepo(db);
   const models = createModelService({ db, repo: routingRepo, clock });
   await models.init();
   const router = opts.router ? opts.router(getTaxonomy) : createClassifierRouter(getTaxonomy, models.current, models.rules);
-  const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: pinHasher, notifier });
-  const lifecycle = createItemLifecycle({ db, items: itemsRepo, clock, notifier });
-  const dispatch = createDispatch({ db, items: itemsRepo, repo: routingRepo, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, notifier });
+  const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: opts.passwords ?? pinHasher, notifier });
+  const workflow = createWorkflow({ db, items: itemsRepo, repo: workflowRepo, routing: routingRepo, users: usersRepo, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, notifier, ratingWindowMs: config.ratingWindowMs });
   // Rate limits are shared by every process through Redis when REDIS_URL is set (SPEC §11).
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
   redis?.on('error', (err) => opts.logger.warn({ err: err.message }, 'redis error'));
   const limiter = limiterFactory({ redis, secret: config.sessionSecret, logger: opts.logger });
-  const sweep = createSweep({ db, items: itemsRepo, notifier, clock });
-  const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock });
-  const auth = createAuthService({ db, repo: createAuthRepo(db), audit, clock });
+  const sweep = createSweep({ items: itemsRepo, workflow, clock });
+  const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock, passwords });
+  const auth = createAuthService({ db, repo: createAuthRepo(db), audit, clock, passwords });
   const sender = opts.sender ?? createTwilioSender(config.twilio);
   const sms = {
     repo: smsRepo,
@@ -88,7 +119,7 @@ export async function buildContainer(
       repo: smsRepo,
       itemsRepo,
       items,
-      lifecycle,
+      workflow,
       taxonomy: getTaxonomy,
       clock,
       tz,
@@ -100,6 +131,8 @@ export async function buildContainer(
     worker: createSmsWorker({ db, repo: smsRepo, sender, clock, statusCallback: `${config.publicBaseUrl}/sms/status`, logger: opts.logger }),
   };
 
+  const emailWorker = createEmailWorker({ db, repo: emailRepo, mailer, clock, logger: opts.logger });
+
   return {
     config,
     logger: opts.logger,
@@ -108,16 +141,16 @@ export async function buildContainer(
     hours,
     taxonomy: getTaxonomy,
     calendar: getCalendar,
-    repos: { items: itemsRepo, audit, taxonomy: taxonomyRepo, calendar: calendarRepo, users: usersRepo, routing: routingRepo },
+    repos: { items: itemsRepo, audit, taxonomy: taxonomyRepo, calendar: calendarRepo, users: usersRepo, routing: routingRepo, workflow: workflowRepo, email: emailRepo },
     models,
-    dispatch,
+    workflow,
     sweep,
+    email: { repo: emailRepo, worker: emailWorker },
     limiter,
     items,
-    lifecycle,
     users,
     auth,
-    workbench: createWorkbench({ items: itemsRepo, dispatch, lifecycle, taxonomy: getTaxonomy }),
+    workbench: createWorkbench({ items: itemsRepo, users: usersRepo, repo: workflowRepo, workflow, taxonomy: getTaxonomy, clock, ratingWindowMs: config.ratingWindowMs }),
     sms,
     /** Re-reads what administrators can change (taxonomy, calendar) without a restart. */
     async reload() {
@@ -127,6 +160,7 @@ export async function buildContainer(
     },
     async close() {
       await sms.worker.stop();
+      await emailWorker.stop();
       await redis?.quit().catch(() => redis.disconnect());
       await db.destroy();
     },

@@ -24,8 +24,8 @@ export class Unauthorized extends AppError {
 }
 
 export class Forbidden extends AppError {
-  constructor(message = 'forbidden') {
-    super(403, 'forbidden', message);
+  constructor(message = 'forbidden', reason?: string) {
+    super(403, 'forbidden', message, reason ? { reason } : undefined);
   }
 }
 
@@ -44,7 +44,7 @@ export class NotFound extends AppError {
 
 /** The item is no longer in a state that allows the action; `reason` names it for the staff's language. */
 export class Conflict extends AppError {
-  constructor(message = 'conflict', reason?: 'state' | 'ack_window' | 'same_category' | 'rated' | 'group_done' | 'conflict_department') {
+  constructor(message = 'conflict', reason?: string) {
     super(409, 'conflict', message, reason ? { reason } : undefined);
   }
 }

@@ -21,6 +21,7 @@ async function main() {
   const calendarWarning = missingYearWarning(container.calendar(), container.clock());
   if (calendarWarning) logger.warn(calendarWarning);
   container.sms.worker.start();
+  container.email.worker.start();
   // Deadline sweeps are idempotent, so every process may run them; the events record each once.
   setInterval(() => {
     container.sweep().catch((err) => logger.error({ err }, 'deadline sweep failed'));

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import type { Db, Tx } from '../db';
 import type { Principal, Role } from '../access/policy';
 import type { AuditRepo } from '../audit/repo';
 import type { AuthRepo, LoginUserRow } from './repo';
+import type { PasswordHasher } from './passwords';
 
 /** The signed-in staff member, as routes and templates see them. `name` falls back to the username. */
 export type Staff = { id: number; username: string; name: string; role: Role; departmentCode: string | null };
@@ -23,7 +23,7 @@ const TOUCH_EVERY_MS = 60_000;
 const MAX_PASSWORD_LENGTH = 1024;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export type AuthDeps = { db: Db; repo: AuthRepo; audit: AuditRepo; clock: () => Date };
+export type AuthDeps = { db: Db; repo: AuthRepo; audit: AuditRepo; clock: () => Date; passwords: PasswordHasher };
 
 /** The database keeps only this hash of the cookie's token. */
 export const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -40,11 +40,11 @@ export const principalOf = (s: Staff): Principal => ({ kind: 'user', id: s.id, r
 
 export function createAuthService(deps: AuthDeps) {
   // Unknown usernames are verified against this hash so they cost the same argon2 work as real ones
-  // (createUser's default parameters), and response time does not reveal which usernames exist.
-  const dummyHash = argon2.hash(randomBytes(16).toString('hex'), { type: argon2.argon2id });
+  // (made by the same hasher as createUser's), and response time does not reveal which usernames exist.
+  const dummyHash = deps.passwords.hash(randomBytes(16).toString('hex'));
   dummyHash.catch(() => undefined);
 
-  const verify = async (hash: string, password: string) => argon2.verify(hash, password).catch(() => false);
+  const verify = async (hash: string, password: string) => deps.passwords.verify(hash, password).catch(() => false);
   const anonymous = { type: 'anonymous', id: null };
 
   async function fail(user: LoginUserRow | null, username: string, reason: string, now: Date): Promise<SignInResult> {

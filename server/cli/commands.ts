@@ -66,11 +66,11 @@ registerCommand('classifier:versions', {
 });
 
 registerCommand('sweep', {
-  usage: 'sweep\n  Runs one deadline sweep: marks open items past their reply deadline as overdue and alerts their department heads (the server also sweeps every minute).',
+  usage: 'sweep\n  Runs one deadline sweep (the server also sweeps every minute): warns at 80% of the reply time, chases (催办) items past their acknowledgement or reply deadline, and reports to leadership those five working days past it. Each step happens once per item.',
   run: (_args, io) =>
     withContainer(async (c) => {
       const r = await c.sweep();
-      io.stdout.write(`${r.ackOverdue} item(s) newly past their acknowledgement deadline, ${r.overdue} newly overdue\n`);
+      io.stdout.write(`${r.ack_overdue} past the acknowledgement deadline, ${r.ack_escalated} of them reported to leadership; ${r.warning} warned at 80%, ${r.overdue} newly overdue, ${r.escalated} reported to leadership\n`);
       return 0;
     }),
 });

@@ -1,51 +1,36 @@
-import type { Db } from '../db';
 import type { ItemsRepo } from '../items/repo';
-import type { Notifier } from '../items/service';
-import type { Item } from '../items/types';
+import { LADDER_STEPS, type LadderEvent } from '../workflow/ladder';
+import type { Workflow } from '../workflow/service';
 
-export type SweepDeps = { db: Db; items: ItemsRepo; notifier: Notifier; clock: () => Date };
+export type SweepDeps = { items: ItemsRepo; workflow: Workflow; clock: () => Date };
 
-type Rule = { event: 'overdue' | 'ack_overdue'; statuses: string[]; column: 'reply_due_at' | 'ack_due_at'; notify: (item: Item, tx: Parameters<Notifier['itemOverdue']>[1]) => Promise<void> };
+export type SweepResult = Record<LadderEvent, number>;
 
 /**
- * One deadline sweep: an item not signed for by its acknowledgement deadline, or not answered by its
- * reply deadline, gets an event and its department head an SMS alert, once per item and deadline.
- * Idempotent, so any process may run it at any time.
+ * One deadline sweep: each item whose next ladder step is due (80% warning, 催办 at the deadline,
+ * report to leadership five working days later; the same for acknowledgements) gets that step
+ * through the workflow, which takes each step once per item and deadline whatever runs the sweep.
+ * Items are read in batches through the step's index, one short transaction each.
  */
 export function createSweep(deps: SweepDeps) {
-  const rules: Rule[] = [
-    { event: 'ack_overdue', statuses: ['assigned'], column: 'ack_due_at', notify: (item, tx) => deps.notifier.itemAckOverdue(item, tx) },
-    { event: 'overdue', statuses: ['assigned', 'accepted', 'reopened'], column: 'reply_due_at', notify: (item, tx) => deps.notifier.itemOverdue(item, tx) },
-  ];
-
-  async function apply(rule: Rule, batch: number): Promise<number> {
-    let count = 0;
-    for (;;) {
-      const now = deps.clock();
-      const due = await deps.items.findPastDeadline(rule, now, batch);
-      if (!due.length) return count;
-      for (const item of due) {
-        await deps.db.transaction(async (tx) => {
-          // Re-checked under a row lock: another process may have swept this item meanwhile.
-          await deps.items.lock(item.id, tx);
-          if (await deps.items.hasEvent(item.id, rule.event, tx)) return;
-          const deadline = rule.column === 'ack_due_at' ? item.ackDueAt : item.replyDueAt;
-          await deps.items.appendEvent(
-            item.id,
-            { type: rule.event, actorType: 'system', actorId: null, fromStatus: null, toStatus: null, data: { deadline: deadline?.toISOString() ?? null }, note: null, visibility: 'internal' },
-            now,
-            tx,
-          );
-          await rule.notify(item, tx);
-          count++;
-        });
+  return async function sweep(batch = 200): Promise<SweepResult> {
+    const counts = Object.fromEntries(LADDER_STEPS.map((s) => [s.event, 0])) as SweepResult;
+    for (const s of LADDER_STEPS) {
+      const seen = new Set<number>();
+      for (;;) {
+        const due = (await deps.items.findLadderDue(s.step, deps.clock(), batch)).filter((i) => !seen.has(i.id));
+        if (!due.length) break;
+        for (const item of due) {
+          seen.add(item.id);
+          const { outcome } = await deps.workflow.apply('chase', item.id, { system: true }, { step: s.step }).catch((err) => {
+            // An item that left the department (answered, returned) is simply no longer chased.
+            if ((err as { status?: number }).status === 409) return deps.items.clearLadderStep(item.id, s.step).then(() => ({ outcome: { events: [] } }));
+            throw err;
+          });
+          if ((outcome.events ?? []).length) counts[s.event]++;
+        }
       }
     }
-  }
-
-  return async function sweep(batch = 200): Promise<{ overdue: number; ackOverdue: number }> {
-    const ackOverdue = await apply(rules[0], batch);
-    const overdue = await apply(rules[1], batch);
-    return { overdue, ackOverdue };
+    return counts;
   };
 }

@@ -65,3 +65,9 @@ export function addDays(date: string, n: number): string {
 export function weekdayOf(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
+
+/** The local calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(instant: Date, tz: string): string {
+  const p = localParts(instant, tz);
+  return isoDate(p.year, p.month, p.day);
+}

@@ -1,11 +1,12 @@
 import { authEn, authZh } from './auth';
 import { en } from './en';
 import { workbenchEn, workbenchZh } from './workbench';
+import { workflowEn, workflowZh } from './workflow';
 import { zh } from './zh';
 
 // One catalog per area, merged: each area's file can be edited on its own.
-const zhAll = { ...zh, ...authZh, ...workbenchZh };
-const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn };
+const zhAll = { ...zh, ...authZh, ...workbenchZh, ...workflowZh };
+const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn, ...workflowEn };
 
 export type Lang = 'zh' | 'en';
 export type MessageKey = keyof typeof zhAll;

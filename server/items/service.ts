@@ -4,7 +4,9 @@ import { isUniqueViolation } from '../db';
 import type { WorkCalendar } from '../deadlines/calendar';
 import { computeDeadlines, type WorkingHours } from '../deadlines/working-time';
 import type { Router } from '../routing/service';
-import { departmentNamedIn, type Taxonomy } from '../taxonomy/service';
+import { departmentsNamedIn, type Taxonomy } from '../taxonomy/service';
+import { ladderFor, type LadderEvent } from '../workflow/ladder';
+import { NO_LADDER } from './repo';
 import type { FileStore, ImageType } from '../uploads/service';
 import { newPin, newTrackingCode } from './code';
 import { NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_SIMILARITY, parseSketch, sketch, sketchSimilarity } from './similarity';
@@ -31,11 +33,17 @@ export type Notifier = {
   /** Routed to a department: its head is alerted; `byDispatcher` also tells the citizen, who was told "being routed". */
   itemRouted(item: Item, tx: Tx, opts?: { byDispatcher?: boolean }): Promise<void>;
   itemAnswered(item: Item, answer: string, tx: Tx): Promise<void>;
+  /** Closed: the citizen is asked how satisfied they are. */
   itemClosed(item: Item, tx: Tx): Promise<void>;
-  itemOverdue(item: Item, tx: Tx): Promise<void>;
-  itemAckOverdue(item: Item, tx: Tx): Promise<void>;
+  /** Sent back to the department (重办): the citizen hears the new date, the department is alerted. */
+  itemReopened(item: Item, reason: string, tx: Tx): Promise<void>;
+  /** An approved extension: the citizen is told the new reply date. */
+  extensionApproved(item: Item, tx: Tx): Promise<void>;
+  /** The answer stands after an unsatisfied rating: the citizen is told why. */
+  answerUpheld(item: Item, reason: string, tx: Tx): Promise<void>;
+  /** A step of the escalation ladder: warning, 催办, report to leadership (SPEC §6). */
+  itemChased(item: Item, step: LadderEvent, tx: Tx): Promise<void>;
 };
-
 
 export type SubmitInput = {
   channel: Channel;
@@ -91,10 +99,11 @@ export function createItemService(deps: ItemDeps) {
     /** Stores a new item with its events, routes it and sets its deadlines, all in one transaction. */
     async submit(input: SubmitInput, opts: { tx?: Tx } = {}): Promise<SubmitResult> {
       const now = deps.clock();
-      const conflictDepartment = input.channel === 'mailbox' ? departmentNamedIn(input.subjectUnit, deps.taxonomy()) : null;
+      // Every division a supervision report names, in the "which unit" field or in the text (SPEC §4).
+      const conflictDepartments = input.channel === 'mailbox' ? departmentsNamedIn([input.subjectUnit, input.subjectPerson, input.text], deps.taxonomy()) : [];
       let decision = deps.router({ text: input.text, channel: input.channel, topic: input.topic });
       // A report about a division never goes to that division: a dispatcher picks who handles it.
-      if (conflictDepartment && decision.departmentCode === conflictDepartment) {
+      if (decision.departmentCode && conflictDepartments.includes(decision.departmentCode)) {
         decision = { ...decision, status: 'triage', categoryCode: null, departmentCode: null, reason: 'conflict' };
       }
       const category = deps.taxonomy().category(decision.categoryCode);
@@ -102,6 +111,7 @@ export function createItemService(deps: ItemDeps) {
         decision.status === 'assigned' && category
           ? computeDeadlines(now, category, deps.calendar(), deps.hours)
           : { ackDueAt: null, replyDueAt: null, maxDueAt: null };
+      const ladder = due.replyDueAt ? ladderFor({ assignedAt: now, ackDueAt: due.ackDueAt, replyDueAt: due.replyDueAt }, deps.calendar(), deps.hours) : NO_LADDER;
       const pin = input.contact.phone ? null : newPin();
       const pinHash = pin ? await deps.pins.hash(pin) : null;
       const stored = await Promise.all((input.photos ?? []).map((p) => deps.files.save(p.buffer, p.contentType)));
@@ -132,14 +142,15 @@ export function createItemService(deps: ItemDeps) {
           consentPublish: input.consentPublish,
           subjectUnit: input.subjectUnit ?? null,
           subjectPerson: input.subjectPerson ?? null,
-          conflictDepartment,
+          conflictDepartments,
+          assignedAt: due.replyDueAt ? now : null,
           lang: input.lang,
           classification: decision.classification,
           ...due,
           createdAt: now,
           ...trace,
         };
-        const item = await deps.items.insert({ ...fields, dupSketch: near.sketch, duplicateGroupId: groupId }, tx);
+        const item = await deps.items.insert({ ...fields, dupSketch: near.sketch, duplicateGroupId: groupId, ladder }, tx);
         const id = item.id;
         const events: NewEvent[] = [
           {
@@ -166,7 +177,7 @@ export function createItemService(deps: ItemDeps) {
         if (near.match) {
           const similarity = Math.round(near.match.similarity * 100) / 100;
           events.push({ type: 'grouped', actorType: 'system', actorId: null, fromStatus: null, toStatus: null, data: { groupId, similarTo: near.match.code, similarity }, note: null, visibility: 'internal' });
-          if (near.match.groupId === null) await deps.items.setColumns(near.match.id, { duplicate_group_id: groupId }, now, tx);
+          if (near.match.groupId === null && groupId !== null) await deps.items.joinGroup(near.match.id, groupId, now, tx);
         }
         await deps.items.appendEvents(id, events, now, tx);
         await deps.items.insertAttachments(id, attachments, now, tx);

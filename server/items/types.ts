@@ -25,8 +25,8 @@ export type Item = {
   consentPublish: boolean;
   subjectUnit: string | null;
   subjectPerson: string | null;
-  /** A division the report names (supervision mailbox): it must never handle or read the item. */
-  conflictDepartment: string | null;
+  /** Divisions the report names (supervision mailbox): none of them may handle or read the item. */
+  conflictDepartments: string[];
   lang: 'zh' | 'en';
   classification: unknown;
   ackDueAt: Date | null;
@@ -37,9 +37,21 @@ export type Item = {
   satisfaction: 1 | 2 | 3 | null;
   satisfactionRequestedAt: Date | null;
   duplicateGroupId: number | null;
+  assignedAt: Date | null;
+  answeredAt: Date | null;
+  closedAt: Date | null;
+  ratedAt: Date | null;
+  satisfactionReason: string | null;
+  upheldAt: Date | null;
+  pendingExtensionId: number | null;
+  publishedAt: Date | null;
+  mergedIntoId: number | null;
+  /** When each escalation step is next due (SPEC §6); null where nothing is. */
+  ladder: { ackChaseAt: Date | null; ackEscalateAt: Date | null; warnAt: Date | null; chaseAt: Date | null; escalateAt: Date | null };
 };
 
-export type Actor = { type: 'citizen' | 'system' | 'user' | 'apikey'; id: string | null };
+/** Who an event is recorded against; `onBehalfOf` is the head a deputy acted for. */
+export type Actor = { type: 'citizen' | 'system' | 'user' | 'apikey'; id: string | null; onBehalfOf?: number | null };
 
 export type ItemEvent = {
   id: number;

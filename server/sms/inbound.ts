@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../db';
 import { isUniqueViolation } from '../db';
 import { Conflict } from '../errors';
-import type { ItemLifecycle } from '../items/lifecycle';
+import { OPEN } from '../workflow/states';
+import type { Workflow } from '../workflow/service';
 import type { ItemsRepo } from '../items/repo';
 import type { ItemService } from '../items/service';
-import type { Item } from '../items/types';
 import type { Taxonomy } from '../taxonomy/service';
 import { detectLang, parseSmsCommand } from './commands';
 import type { SmsRepo } from './repo';
@@ -25,7 +25,7 @@ export type InboundDeps = {
   repo: SmsRepo;
   itemsRepo: ItemsRepo;
   items: ItemService;
-  lifecycle: ItemLifecycle;
+  workflow: Workflow;
   taxonomy: () => Taxonomy;
   clock: () => Date;
   tz: string;
@@ -36,8 +36,6 @@ export type InboundDeps = {
   /** How long the webhook may wait for the full reply before answering "received, code follows". */
   replyBudgetMs: number;
 };
-
-const CLOSED: readonly Item['status'][] = ['closed', 'rejected', 'merged'];
 
 // Thrown inside the transaction to roll back a text refused by the rate limit: nothing is stored.
 const REFUSED = new Error('refused by rate limit');
@@ -79,7 +77,7 @@ export function createSmsInbound(deps: InboundDeps) {
     const lang = cmd.type !== 'message' && cmd.type !== 'rating' ? cmd.lang : detectLang(sms.body);
     const texts = smsTexts(lang, deps.taxonomy(), deps.tz);
     const now = deps.clock();
-    const citizen = { type: 'citizen' as const, id: null };
+    const citizen = { citizen: true } as const;
 
     switch (cmd.type) {
       case 'optout':
@@ -100,12 +98,13 @@ export function createSmsInbound(deps: InboundDeps) {
         const item = await deps.itemsRepo.findAwaitingRating(sms.from, tx);
         if (!item) return { command: 'rating', itemId: null, reply: texts.help() };
         try {
-          await deps.lifecycle.rate(item.id, cmd.value, citizen, tx);
+          await deps.workflow.apply('rate', item.id, citizen, { value: cmd.value }, { tx });
         } catch (err) {
-          // A second rating sent at the same moment lost the race: the first one counts.
+          // A second rating sent at the same moment lost the race (the first one counts), or the window closed.
           if (!(err instanceof Conflict)) throw err;
         }
-        return { command: 'rating', itemId: item.id, reply: smsTexts(item.lang, deps.taxonomy(), deps.tz).rated() };
+        const replyTexts = smsTexts(item.lang, deps.taxonomy(), deps.tz);
+        return { command: 'rating', itemId: item.id, reply: cmd.value === 3 ? replyTexts.rateWhy() : replyTexts.rated() };
       }
       case 'message':
         break;
@@ -113,11 +112,17 @@ export function createSmsInbound(deps: InboundDeps) {
 
     const text = sms.body.normalize('NFC').trim();
     if (!text && !sms.media.length) return { command: 'empty', itemId: null, reply: texts.empty() };
+    // The text after an unsatisfied rating says why (sms.rateWhy asked for it): it is not a new report.
+    const unhappy = text ? await deps.itemsRepo.findAwaitingRatingReason(sms.from, new Date(now.getTime() - deps.threadWindowMs), tx) : null;
+    if (unhappy) {
+      await deps.workflow.apply('explain', unhappy.id, citizen, { reason: text }, { tx });
+      return { command: 'rating_reason', itemId: unhappy.id, reply: smsTexts(unhappy.lang, deps.taxonomy(), deps.tz).rated() };
+    }
     const threadId = await deps.repo.findThreadItemId(sms.from, new Date(now.getTime() - deps.threadWindowMs), tx);
     const open = threadId ? await deps.itemsRepo.findById(threadId, tx) : null;
     const media = sms.media.map((m) => ({ source: 'url' as const, contentType: m.contentType, size: null, sha256: null, storageKey: null, url: m.url }));
-    if (open && !CLOSED.includes(open.status)) {
-      await deps.lifecycle.supplement(open.id, text, media, citizen, tx);
+    if (open && OPEN.includes(open.status)) {
+      await deps.workflow.apply('supplement', open.id, citizen, { text, media }, { tx });
       return { command: 'supplement', itemId: open.id, reply: texts.supplement(open) };
     }
     const { item } = await deps.items.submit(

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import { createPoller } from '../jobs/poller';
 import type { Db, Tx } from '../db';
 import { formatCode } from '../items/code';
 import type { Notifier } from '../items/service';
 import type { Item } from '../items/types';
+import type { LadderEvent } from '../workflow/ladder';
 import type { Taxonomy } from '../taxonomy/service';
 import type { SmsRepo } from './repo';
 import { countSegments, fitSms } from './segments';
@@ -16,7 +18,21 @@ export type OutboxDeps = {
   taxonomy: () => Taxonomy;
   tz: string;
   publicBaseUrl: string;
-  staffPhones: (departmentCode: string, tx: Tx) => Promise<string[]>;
+  /** Staff phones for an alert about an item: its heads (and their deputies today), handler, dispatchers, leadership. */
+  staffPhones: (item: Item, audience: readonly StaffAudience[], tx: Tx) => Promise<string[]>;
+  /** Also tells staff by email when email is configured. */
+  email?: (item: Item, audience: readonly StaffAudience[], subject: string, body: string, dedupeKey: string, tx: Tx) => Promise<void>;
+};
+
+export type StaffAudience = 'heads' | 'handler' | 'dispatchers' | 'leadership';
+
+// Who hears each step of the escalation ladder (SPEC §6).
+const LADDER_AUDIENCE: Record<LadderEvent, readonly StaffAudience[]> = {
+  warning: ['handler', 'heads'],
+  overdue: ['heads', 'dispatchers'],
+  ack_overdue: ['heads', 'dispatchers'],
+  escalated: ['leadership', 'heads'],
+  ack_escalated: ['leadership', 'heads'],
 };
 
 // Longer texts cost more and arrive out of order on old phones; the rest is on the item page.
@@ -34,35 +50,49 @@ export function createOutbox(deps: OutboxDeps) {
   const itemLink = (item: Item) => `${deps.publicBaseUrl}/track?code=${formatCode(item.code)}`;
   const texts = (item: Item) => smsTexts(item.lang, deps.taxonomy(), deps.tz);
 
+  const staffTexts = () => smsTexts('zh', deps.taxonomy(), deps.tz);
+
+  /** One alert to the staff in `audience`, once per recipient and key. */
+  async function alertStaff(item: Item, audience: readonly StaffAudience[], body: string, key: string, tx: Tx) {
+    for (const phone of await deps.staffPhones(item, audience, tx)) {
+      await enqueue({ to: phone, body, purpose: 'staff_alert', itemId: item.id, dedupeKey: `${key}:${phone}` }, tx);
+    }
+    if (deps.email) await deps.email(item, audience, body.slice(0, 60), `${body}\n\n${deps.publicBaseUrl}/workbench/items/${formatCode(item.code)}`, key, tx);
+  }
+
+  async function tellCitizen(item: Item, body: string, purpose: string, key: string, tx: Tx, link = false) {
+    if (!item.contactPhone) return;
+    await enqueue({ to: item.contactPhone, body, purpose, itemId: item.id, dedupeKey: key, ...(link ? { link: itemLink(item) } : {}) }, tx);
+  }
+
   const notifier: Notifier = {
     async itemRouted(item, tx, opts = {}) {
       if (!item.departmentCode) return;
-      if (opts.byDispatcher && item.contactPhone) {
-        await enqueue({ to: item.contactPhone, body: texts(item).routed(item), purpose: 'status', itemId: item.id, dedupeKey: `rerouted:${item.id}:${item.updatedAt.getTime()}` }, tx);
-      }
-      for (const phone of await deps.staffPhones(item.departmentCode, tx)) {
-        await enqueue({ to: phone, body: smsTexts('zh', deps.taxonomy(), deps.tz).staffAlert(item), purpose: 'staff_alert', itemId: item.id, dedupeKey: `routed:${item.id}:${item.departmentCode}:${phone}` }, tx);
-      }
+      if (opts.byDispatcher) await tellCitizen(item, texts(item).routed(item), 'status', `rerouted:${item.id}:${item.updatedAt.getTime()}`, tx);
+      await alertStaff(item, ['heads'], staffTexts().staffAlert(item), `routed:${item.id}:${item.departmentCode}:${item.updatedAt.getTime()}`, tx);
     },
-    async itemOverdue(item, tx) {
+    async itemChased(item, step, tx) {
       if (!item.departmentCode) return;
-      for (const phone of await deps.staffPhones(item.departmentCode, tx)) {
-        await enqueue({ to: phone, body: smsTexts('zh', deps.taxonomy(), deps.tz).overdueAlert(item), purpose: 'staff_alert', itemId: item.id, dedupeKey: `overdue:${item.id}:${item.replyDueAt?.getTime()}:${phone}` }, tx);
-      }
-    },
-    async itemAckOverdue(item, tx) {
-      if (!item.departmentCode) return;
-      for (const phone of await deps.staffPhones(item.departmentCode, tx)) {
-        await enqueue({ to: phone, body: smsTexts('zh', deps.taxonomy(), deps.tz).ackOverdueAlert(item), purpose: 'staff_alert', itemId: item.id, dedupeKey: `ack-overdue:${item.id}:${item.ackDueAt?.getTime()}:${phone}` }, tx);
-      }
+      const t = staffTexts();
+      const body = { warning: t.warningAlert, overdue: t.overdueAlert, ack_overdue: t.ackOverdueAlert, escalated: t.escalatedAlert, ack_escalated: t.ackEscalatedAlert }[step](item);
+      const deadline = step.startsWith('ack') ? item.ackDueAt : item.replyDueAt;
+      await alertStaff(item, LADDER_AUDIENCE[step], body, `${step}:${item.id}:${deadline?.getTime()}`, tx);
     },
     async itemAnswered(item, answer, tx) {
-      if (!item.contactPhone) return;
-      await enqueue({ to: item.contactPhone, body: texts(item).answer(item, answer), purpose: 'answer', itemId: item.id, dedupeKey: `answer:${item.id}:${item.updatedAt.getTime()}`, link: itemLink(item) }, tx);
+      await tellCitizen(item, texts(item).answer(item, answer), 'answer', `answer:${item.id}:${item.updatedAt.getTime()}`, tx, true);
     },
     async itemClosed(item, tx) {
-      if (!item.contactPhone) return;
-      await enqueue({ to: item.contactPhone, body: texts(item).satisfaction(item), purpose: 'satisfaction', itemId: item.id, dedupeKey: `satisfaction:${item.id}` }, tx);
+      await tellCitizen(item, texts(item).satisfaction(item), 'satisfaction', `satisfaction:${item.id}:${item.updatedAt.getTime()}`, tx);
+    },
+    async itemReopened(item, _reason, tx) {
+      await tellCitizen(item, texts(item).reopened(item), 'status', `reopened:${item.id}:${item.updatedAt.getTime()}`, tx);
+      await alertStaff(item, ['heads', 'handler'], staffTexts().reopenedAlert(item), `reopened:${item.id}:${item.updatedAt.getTime()}`, tx);
+    },
+    async extensionApproved(item, tx) {
+      await tellCitizen(item, texts(item).extended(item), 'status', `extended:${item.id}:${item.replyDueAt?.getTime()}`, tx, true);
+    },
+    async answerUpheld(item, reason, tx) {
+      await tellCitizen(item, texts(item).upheld(item, reason), 'status', `upheld:${item.id}:${item.updatedAt.getTime()}`, tx, true);
     },
   };
 
@@ -85,8 +115,6 @@ export function backoffMs(attempt: number, retryAfterMs: number | null, random =
 /** Sends due outbox rows: retries 429/5xx with backoff, honours opt-outs, never sends a row twice. */
 export function createSmsWorker(deps: WorkerDeps) {
   const maxAttempts = deps.maxAttempts ?? 6;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
 
   async function sendOne(row: Awaited<ReturnType<SmsRepo['claimDue']>>[number]): Promise<string> {
     const now = () => deps.clock();
@@ -121,26 +149,12 @@ export function createSmsWorker(deps: WorkerDeps) {
     return counts;
   }
 
+  const poller = createPoller(() => runOnce(), { name: 'SMS worker', logger: deps.logger, enabled: () => deps.sender.configured });
   return {
     runOnce,
     /** Polls the outbox in the background until stop(); overlapping runs are skipped. */
-    start(intervalMs = 2_000) {
-      if (timer || !deps.sender.configured) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = runOnce()
-          .catch((err) => deps.logger.error({ err }, 'SMS worker run failed'))
-          .finally(() => {
-            running = null;
-          });
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
+    start: (intervalMs = 2_000) => poller.start(intervalMs),
+    stop: () => poller.stop(),
   };
 }
 

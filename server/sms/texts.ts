@@ -25,6 +25,8 @@ const DONE: readonly Item['status'][] = ['answered', 'closed', 'rejected', 'merg
 export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
   const t = translator(lang);
   const code = (item: Item) => formatCode(item.code);
+  const staffLine = (key: MessageKey, item: Item, date: Date | null) =>
+    t(key, { code: code(item), category: nameIn(lang, taxonomy.category(item.categoryCode)), date: date ? `${smsDate(date, lang, tz)} ${hhmm(date, tz)}` : '' });
   return {
     ack: (item: Item) =>
       t('sms.ack', { code: code(item), due: item.replyDueAt ? t('sms.ack.due', { date: smsDate(item.replyDueAt, lang, tz) }) : t('sms.ack.triage') }),
@@ -68,6 +70,14 @@ export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
         category: nameIn(lang, taxonomy.category(item.categoryCode)),
         date: item.replyDueAt ? `${smsDate(item.replyDueAt, lang, tz)} ${hhmm(item.replyDueAt, tz)}` : '',
       }),
+    reopened: (item: Item) => t('sms.reopened', { code: code(item), date: item.replyDueAt ? smsDate(item.replyDueAt, lang, tz) : '' }),
+    extended: (item: Item) => t('sms.extended', { code: code(item), date: item.replyDueAt ? smsDate(item.replyDueAt, lang, tz) : '' }),
+    upheld: (item: Item, reason: string) => t('sms.upheld', { code: code(item), reason }),
+    rateWhy: () => t('sms.rateWhy'),
+    warningAlert: (item: Item) => staffLine('sms.warningAlert', item, item.replyDueAt),
+    escalatedAlert: (item: Item) => staffLine('sms.escalatedAlert', item, item.replyDueAt),
+    ackEscalatedAlert: (item: Item) => staffLine('sms.ackEscalatedAlert', item, item.ackDueAt),
+    reopenedAlert: (item: Item) => staffLine('sms.reopenedAlert', item, item.replyDueAt),
     staffAlert: (item: Item) =>
       t('sms.staffAlert', {
         code: code(item),

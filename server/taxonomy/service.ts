@@ -54,10 +54,35 @@ export async function loadTaxonomy(repo: TaxonomyRepo): Promise<Taxonomy> {
   };
 }
 
-/** The division a piece of text names by its full Chinese or English name, if exactly one. */
-export function departmentNamedIn(text: string | null | undefined, taxonomy: Taxonomy): string | null {
-  if (!text) return null;
-  const folded = text.normalize('NFKC').toLowerCase();
-  const named = taxonomy.departments.filter((d) => folded.includes(d.nameZh) || folded.includes(d.nameEn.toLowerCase()));
-  return named.length === 1 ? named[0].code : null;
+const ZH_SUFFIX = /[处室科局]$/;
+const EN_SUFFIX = /\s+(division|office|section|department)$/i;
+
+/**
+ * The ways a citizen writes a division's name: in full, with its unit word swapped (法规科 for
+ * 法规处, 纪检监察处 for 纪检监察室), without the 监管 in the middle (食品安全处), and in English with or
+ * without "Division"/"Office".
+ */
+export function departmentAliases(d: { nameZh: string; nameEn: string }): { zh: string[]; en: string[] } {
+  const zh = new Set([d.nameZh]);
+  if (ZH_SUFFIX.test(d.nameZh)) {
+    const stem = d.nameZh.slice(0, -1);
+    const stems = [stem, ...(stem.endsWith('监管') && stem.length > 4 ? [stem.slice(0, -2)] : [])];
+    for (const s of stems) for (const unit of ['处', '室', '科']) zh.add(s + unit);
+  }
+  const en = new Set([d.nameEn.toLowerCase()]);
+  const enStem = d.nameEn.replace(EN_SUFFIX, '').toLowerCase();
+  if (enStem !== d.nameEn.toLowerCase()) for (const unit of ['division', 'office', 'section', 'department']) en.add(`${enStem} ${unit}`);
+  return { zh: [...zh], en: [...en] };
+}
+
+/** Every division named in the given texts (the "which unit" field, the report itself), by any alias. */
+export function departmentsNamedIn(texts: readonly (string | null | undefined)[], taxonomy: Taxonomy): string[] {
+  const folded = texts.filter(Boolean).join('\n').normalize('NFKC').toLowerCase();
+  if (!folded) return [];
+  return taxonomy.departments
+    .filter((d) => {
+      const a = departmentAliases(d);
+      return a.zh.some((n) => folded.includes(n)) || a.en.some((n) => new RegExp(`(^|[^a-z])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z])`).test(folded));
+    })
+    .map((d) => d.code);
 }

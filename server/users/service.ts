@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import { Invalid, Conflict } from '../errors';
 import { isUniqueViolation } from '../db';
 import { normalizePhone } from '../http/forms';
@@ -7,8 +6,9 @@ import { ROLES, roleNeedsDepartment, type Principal, type Role } from '../access
 import type { AuditRepo } from '../audit/repo';
 import type { Taxonomy } from '../taxonomy/service';
 import type { UsersRepo } from './repo';
+import type { PasswordHasher } from '../auth/passwords';
 
-export type UserDeps = { users: UsersRepo; audit: AuditRepo; taxonomy: () => Taxonomy; clock: () => Date };
+export type UserDeps = { users: UsersRepo; audit: AuditRepo; taxonomy: () => Taxonomy; clock: () => Date; passwords: PasswordHasher };
 
 function checkRole(role: string, departmentCode: string | null, taxonomy: Taxonomy): Role {
   if (!(ROLES as readonly string[]).includes(role)) throw new Invalid(`unknown role "${role}"; one of ${ROLES.join(', ')}`);
@@ -23,14 +23,14 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key).dige
 
 export function createUserService(deps: UserDeps) {
   return {
-    /** Creates a staff account with an argon2id password hash. */
+    /** Creates a staff account with a password hash from the injected hasher (argon2id). */
     async createUser(input: { username: string; password: string; role: string; departmentCode: string | null; name: string | null; phone?: string | null }) {
       const role = checkRole(input.role, input.departmentCode, deps.taxonomy());
       if (!/^[a-zA-Z0-9._-]{3,64}$/.test(input.username)) throw new Invalid('username: 3–64 letters, digits, dot, dash or underscore');
       if (input.password.length < 10) throw new Invalid('password must be at least 10 characters');
       const phone = input.phone ? normalizePhone(input.phone) : null;
       if (input.phone && !phone) throw new Invalid(`phone "${input.phone}" is not a mobile number`);
-      const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+      const passwordHash = await deps.passwords.hash(input.password);
       const now = deps.clock();
       try {
         const id = await deps.users.insertUser({ username: input.username, passwordHash, role, departmentCode: input.departmentCode, name: input.name, phone }, now);

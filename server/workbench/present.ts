@@ -2,6 +2,9 @@ import type { Lang, MessageKey, Translate } from '../i18n';
 import { formatDateTime, nameIn } from '../intake/present';
 import { formatCode } from '../items/code';
 import type { Item, ItemEvent } from '../items/types';
+import type { ItemView } from './service';
+import { WARN_AT_SHARE } from '../workflow/ladder';
+import { WITH_DEPARTMENT } from '../workflow/states';
 import type { Taxonomy } from '../taxonomy/service';
 
 export type ViewCtx = { t: Translate; lang: Lang; tz: string; taxonomy: Taxonomy; now: Date };
@@ -17,11 +20,11 @@ export function maskPhone(phone: string | null): string | null {
 
 /** Overdue past the reply deadline; a warning once 80% of the time is used (SPEC §6). */
 export function urgency(item: Item, now: Date): 'overdue' | 'warning' | null {
-  if (!item.replyDueAt || ['answered', 'closed'].includes(item.status)) return null;
+  if (!item.replyDueAt || !WITH_DEPARTMENT.includes(item.status)) return null;
   const due = item.replyDueAt.getTime();
   if (now.getTime() > due) return 'overdue';
-  const start = item.createdAt.getTime();
-  return now.getTime() >= start + 0.8 * (due - start) ? 'warning' : null;
+  const start = (item.assignedAt ?? item.createdAt).getTime();
+  return now.getTime() >= start + WARN_AT_SHARE * (due - start) ? 'warning' : null;
 }
 
 const excerpt = (text: string, n = 80) => ([...text].length > n ? `${[...text].slice(0, n).join('')}…` : text);
@@ -54,12 +57,34 @@ function classificationText(item: Item, t: Translate, lang: Lang, taxonomy: Taxo
 function eventText(e: ItemEvent, ctx: ViewCtx): string {
   const key = `wb.event.${e.type}` as MessageKey;
   const label = ctx.t(key) === key ? e.type : ctx.t(key);
-  const dept = ctx.taxonomy.department((e.data?.department as string | undefined) ?? null);
-  return dept ? `${label} → ${nameIn(ctx.lang, dept)}` : label;
+  const dept = e.type === 'returned' ? undefined : ctx.taxonomy.department((e.data?.department as string | undefined) ?? null);
+  const extra = [
+    dept ? `→ ${nameIn(ctx.lang, dept)}` : '',
+    typeof e.data?.until === 'string' ? `→ ${e.data.until}` : '',
+    typeof e.data?.assigneeName === 'string' ? `→ ${e.data.assigneeName}` : '',
+    typeof e.data?.into === 'string' ? `→ ${formatCode(e.data.into)}` : '',
+    typeof e.data?.satisfaction === 'number' ? `: ${ctx.t(`rating.${e.data.satisfaction}` as MessageKey)}` : '',
+  ].filter(Boolean);
+  return [label, ...extra].join(' ');
 }
 
-export function presentItem(data: { item: Item; events: ItemEvent[]; group: Item[] }, ctx: ViewCtx) {
+/** Who did it, and for whom when a deputy acted (岗位代理). */
+function actorText(e: ItemEvent, ctx: ViewCtx, people: Map<number, string>): string {
+  if (e.actorType === 'citizen') return ctx.t('wb.actor.citizen');
+  if (e.actorType === 'system') return ctx.t('wb.actor.system');
+  const name = (e.actorType === 'user' && e.actorId ? people.get(Number(e.actorId)) : null) ?? (e.data?.by as string | undefined) ?? ctx.t('wb.actor.apikey');
+  return typeof e.data?.forName === 'string' ? ctx.t('wb.event.forWhom', { name, head: e.data.forName }) : name;
+}
+
+function contactText(item: Item, t: Translate, revealed: Record<string, unknown> | null): string {
+  if (item.anonymous) return t('wb.item.anonymous');
+  if (revealed) return [revealed.name, revealed.phone, revealed.email].filter(Boolean).join(' · ') || t('wb.item.none');
+  return [item.contactName, maskPhone(item.contactPhone), item.contactEmail ? item.contactEmail.replace(/^(.).*(@.*)$/, '$1***$2') : null].filter(Boolean).join(' · ') || t('wb.item.none');
+}
+
+export function presentItem(data: ItemView, ctx: ViewCtx, revealed: Record<string, unknown> | null = null) {
   const { item } = data;
+  const pending = data.extensions.find((x) => x.status === 'pending') ?? null;
   const { t, lang, tz, taxonomy } = ctx;
   const channelKey = (['web', 'mailbox', 'sms'].includes(item.channel) ? `wb.channel.${item.channel}` : 'wb.channel.other') as MessageKey;
   return {
@@ -75,13 +100,20 @@ export function presentItem(data: { item: Item; events: ItemEvent[]; group: Item
       [t('wb.item.received'), formatDateTime(item.createdAt, lang, tz)],
       [t('wb.item.ackDue'), formatDateTime(item.ackDueAt, lang, tz) || '—'],
       [t('wb.item.replyDue'), formatDateTime(item.replyDueAt, lang, tz) || '—'],
-      [t('wb.item.contact'), item.anonymous ? t('wb.item.anonymous') : [item.contactName, maskPhone(item.contactPhone), item.contactEmail ? item.contactEmail.replace(/^(.).*(@.*)$/, '$1***$2') : null].filter(Boolean).join(' · ') || t('wb.item.none')],
+      [t('wb.item.handler'), item.assigneeId ? (data.people.get(item.assigneeId) ?? '—') : t('wb.item.notSigned')],
+      [t('wb.item.contact'), contactText(item, t, revealed)],
+      ...(item.satisfaction ? [[t('wb.item.rating'), `${t(`rating.${item.satisfaction}` as MessageKey)}${item.satisfactionReason ? ` — ${item.satisfactionReason}` : ''}`]] : []),
       ...(item.subjectUnit || item.subjectPerson ? [[t('wb.item.subject'), [item.subjectUnit, item.subjectPerson].filter(Boolean).join(' · ')]] : []),
     ] as [string, string][],
     mark: urgency(item, ctx.now),
     classification: classificationText(item, t, lang, taxonomy),
     suggestions: presentRow(item, ctx).suggestions,
-    timeline: data.events.map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), text: eventText(e, ctx), note: e.note, internal: e.visibility === 'internal' })),
+    revealed: Boolean(revealed),
+    hasContact: !item.anonymous && Boolean(item.contactPhone || item.contactEmail || item.contactName),
+    pendingExtension: pending ? { until: pending.untilDate, reason: pending.reason, requestedAt: formatDateTime(pending.createdAt, lang, tz) } : null,
+    maxDate: item.maxDueAt ? formatDateTime(item.maxDueAt, lang, tz) : null,
+    colleagues: data.colleagues.map((u) => ({ username: u.username, label: `${u.name ?? u.username}（${t(`wb.role.${u.role}` as MessageKey)}）` })),
+    timeline: data.events.map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), who: actorText(e, ctx, data.people), text: eventText(e, ctx), note: e.note, internal: e.visibility === 'internal' })),
     group: data.group.map((g) => presentRow(g, ctx)),
     categories: taxonomy.categories.filter((c) => c.active).map((c) => ({ code: c.code, label: `${nameIn(lang, c)}（${nameIn(lang, taxonomy.department(c.departmentCode))}）`, selected: c.code === (presentRow(item, ctx).suggestions[0]?.code ?? item.categoryCode) })),
   };

@@ -2,11 +2,11 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Principal, Role } from '../access/policy';
 import { AppError } from '../errors';
 import type { Csrf } from '../http/csrf';
-import { normalizeText } from '../http/forms';
 import type { MessageKey } from '../i18n';
 import { nameIn } from '../intake/present';
 import { parseCode } from '../items/code';
 import type { Taxonomy } from '../taxonomy/service';
+import type { Action } from '../workflow/table';
 import { presentItem, presentRow, type ViewCtx } from './present';
 import type { Workbench } from './service';
 
@@ -19,7 +19,33 @@ export type WorkbenchRouteDeps = {
   clock: () => Date;
 };
 
-const DONE: Record<string, MessageKey> = { answered: 'wb.answer.done', closed: 'wb.close.done', routed: 'wb.route.submit', returned: 'wb.return.done', accepted: 'wb.accept.done' };
+/**
+ * The workbench's forms, one per action, each posting to `/workbench/items/:code/<path>`; `path` is
+ * the API's action name except "answer" (the form the staff know) for `reply`.
+ */
+const FORMS: { path: string; action: Action; fields: string[] }[] = [
+  { path: 'route', action: 'route', fields: ['category', 'note'] },
+  { path: 'accept', action: 'accept', fields: [] },
+  { path: 'assign', action: 'assign', fields: ['username'] },
+  { path: 'note', action: 'note', fields: ['text'] },
+  { path: 'answer', action: 'reply', fields: ['answer'] },
+  { path: 'return', action: 'return', fields: ['reason'] },
+  { path: 'extension', action: 'extension', fields: ['until', 'reason'] },
+  { path: 'extension/decide', action: 'extension/decide', fields: ['approve', 'reason'] },
+  { path: 'close', action: 'close', fields: [] },
+  { path: 'reopen', action: 'reopen', fields: ['reason'] },
+  { path: 'uphold', action: 'uphold', fields: ['reason'] },
+  { path: 'reject', action: 'reject', fields: ['reason'] },
+  { path: 'merge', action: 'merge', fields: ['into'] },
+  { path: 'publish', action: 'publish', fields: ['approve'] },
+];
+
+const FIELD_REQUIRED: Record<string, MessageKey> = { answer: 'wb.answer.required', return: 'wb.return.required' };
+
+/** What each action's form held, to show again when it is refused. */
+type Typed = Record<string, string>;
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function workbenchRoutes(deps: WorkbenchRouteDeps) {
   const router = Router();
@@ -28,38 +54,27 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
   const me = (req: Request) => req.principal as Principal;
   const codeOf = (req: Request) => parseCode(req.params.code) ?? '';
 
-  async function renderItem(req: Request, res: Response, status: number, extra: { error?: string; notice?: string; answer?: string } = {}) {
+  async function renderItem(req: Request, res: Response, status: number, extra: { error?: string; errorField?: string; notice?: string; typed?: Typed; form?: string; contact?: Record<string, unknown> } = {}) {
     const data = await deps.workbench.item(me(req), codeOf(req));
-    const view = presentItem(data, ctx(req));
     res.status(status).render('workbench/item', {
-      ...view,
-      canRoute: deps.workbench.canRoute(me(req)) && ['triage', 'returned', 'received', 'assigned', 'accepted'].includes(data.item.status),
-      canAnswer: deps.workbench.mayAnswer(me(req), data.item) && ['assigned', 'accepted', 'reopened'].includes(data.item.status),
-      canClose: deps.workbench.mayClose(me(req), data.item) && data.item.status === 'answered',
-      canReturn: deps.workbench.mayReturn(me(req), data.item, deps.clock()),
-      canAccept: deps.workbench.mayAccept(me(req), data.item),
+      ...presentItem(data, ctx(req), extra.contact ?? null),
+      can: data.abilities,
       error: extra.error ?? null,
+      errorField: extra.errorField ?? null,
+      errorForm: extra.form ?? null,
       notice: extra.notice ?? null,
-      answer: extra.answer ?? '',
+      typed: extra.typed ?? {},
     });
   }
 
-  /** Runs an action; a refused one (wrong state, empty input) shows the item again with the reason. */
-  async function act(req: Request, res: Response, fn: () => Promise<string>, answer?: string) {
-    if (!deps.csrf.isValid(req)) return renderItem(req, res, 403, { error: req.t('error.csrf.body'), answer });
-    try {
-      const done = await fn();
-      // Routing from the triage list goes back to the list, for the next item.
-      if (req.body?.back === 'triage') return res.redirect(303, '/workbench/triage');
-      res.redirect(303, `/workbench/items/${req.params.code}?done=${done}`);
-    } catch (err) {
-      if (err instanceof AppError && (err.status === 409 || err.status === 400)) {
-        const reason = err.details?.reason as string | undefined;
-        const message = reason ? req.t(`wb.err.${reason}` as MessageKey) : err.status === 400 ? err.message : req.t('wb.err.conflict', { reason: err.message });
-        return renderItem(req, res, err.status === 409 ? 409 : 422, { error: message, answer });
-      }
-      throw err;
-    }
+  /** The staff member's words for a refusal: the reason's message, with its parameters. */
+  function explain(req: Request, err: AppError, form?: string): string {
+    // The forms the staff know best keep their own words for an empty field.
+    if (err.details?.reason === 'required' && form && FIELD_REQUIRED[form]) return req.t(FIELD_REQUIRED[form]);
+    const reason = (err.details?.reason as string | undefined) ?? (err.status === 403 ? 'forbidden' : err.status === 400 ? 'invalid' : 'state');
+    const key = `wb.err.${reason}` as MessageKey;
+    const text = req.t(key, { max: String(err.details?.max ?? '') });
+    return text === key ? req.t('wb.err.conflict', { reason: err.message }) : text;
   }
 
   router.get('/workbench', staff, (req, res) => {
@@ -67,12 +82,13 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
   });
 
   router.get('/workbench/triage', staff, async (req, res) => {
-    const items = await deps.workbench.triage(me(req));
+    const { waiting, decisions } = await deps.workbench.triage(me(req));
     const c = ctx(req);
     res.render('workbench/triage', {
       title: req.t('wb.triage.title'),
-      rows: items.map((i) => presentRow(i, c)),
-      categories: c.taxonomy.categories.filter((x) => x.active).map((x) => ({ code: x.code, label: nameIn(c.lang, x) })),
+      rows: waiting.map((i) => presentRow(i, c)),
+      decisions: decisions.map((i) => presentRow(i, c)),
+      categories: c.taxonomy.categories.filter((x) => x.active).map((x) => ({ code: x.code, label: `${nameIn(c.lang, x)}（${nameIn(c.lang, c.taxonomy.department(x.departmentCode))}）`, departmentCode: x.departmentCode })),
     });
   });
 
@@ -88,54 +104,42 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
   });
 
   router.get('/workbench/items/:code', staff, async (req, res) => {
-    const done = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
-    await renderItem(req, res, 200, { notice: done ? req.t(done) : undefined });
+    const done = typeof req.query.done === 'string' && /^[a-z_/]+$/.test(req.query.done) ? (`wb.done.${req.query.done.replace('/', '_')}` as MessageKey) : undefined;
+    const notice = done && req.t(done) !== done ? req.t(done) : undefined;
+    await renderItem(req, res, 200, { notice });
   });
 
-  router.post('/workbench/items/:code/route', staff, async (req, res) => {
-    const category = typeof req.body?.category === 'string' ? req.body.category : '';
-    await act(req, res, async () => {
-      if (!deps.taxonomy().category(category)) throw new AppError(400, 'invalid', req.t('wb.err.category'));
-      await deps.workbench.route(me(req), codeOf(req), category);
-      return 'routed';
+  for (const form of FORMS) {
+    router.post(`/workbench/items/:code/${form.path}`, staff, async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const typed: Typed = Object.fromEntries(form.fields.map((f) => [f, str(body[f])]));
+      if (!deps.csrf.isValid(req)) return renderItem(req, res, 403, { error: req.t('error.csrf.body'), typed, form: form.path });
+      const input: Record<string, unknown> = { ...typed };
+      if (form.action === 'reply') input.text = typed.answer;
+      try {
+        if (form.action === 'reply') await deps.workbench.answer(me(req), codeOf(req), typed.answer, body.group === 'on');
+        else await deps.workbench.act(me(req), codeOf(req), form.action, input);
+      } catch (err) {
+        if (!(err instanceof AppError) || ![400, 403, 409].includes(err.status)) throw err;
+        const field = (err.details?.field as string | undefined) === 'text' && form.action === 'reply' ? 'answer' : (err.details?.field as string | undefined);
+        return renderItem(req, res, err.status === 400 ? 422 : err.status, { error: explain(req, err, form.path), errorField: field, typed, form: form.path });
+      }
+      // Routing from the triage list goes back to the list, for the next item.
+      if (body.back === 'triage') return res.redirect(303, '/workbench/triage');
+      res.redirect(303, `/workbench/items/${req.params.code}?done=${form.action}`);
     });
-  });
+  }
 
-  router.post('/workbench/items/:code/answer', staff, async (req, res) => {
-    const answer = normalizeText(req.body?.answer);
-    await act(
-      req,
-      res,
-      async () => {
-        if (!answer) throw new AppError(400, 'invalid', req.t('wb.answer.required'));
-        await deps.workbench.answer(me(req), codeOf(req), answer, req.body?.group === 'on');
-        return 'answered';
-      },
-      answer,
-    );
-  });
-
-  router.post('/workbench/items/:code/accept', staff, async (req, res) => {
-    await act(req, res, async () => {
-      await deps.workbench.accept(me(req), codeOf(req));
-      return 'accepted';
-    });
-  });
-
-  router.post('/workbench/items/:code/return', staff, async (req, res) => {
-    const reason = normalizeText(req.body?.reason);
-    await act(req, res, async () => {
-      if (!reason) throw new AppError(400, 'invalid', req.t('wb.return.required'));
-      await deps.workbench.returnItem(me(req), codeOf(req), reason);
-      return 'returned';
-    });
-  });
-
-  router.post('/workbench/items/:code/close', staff, async (req, res) => {
-    await act(req, res, async () => {
-      await deps.workbench.close(me(req), codeOf(req));
-      return 'closed';
-    });
+  // Revealing the contact is logged, then shown on this response only (never cached, never in a link).
+  router.post('/workbench/items/:code/reveal', staff, async (req, res) => {
+    if (!deps.csrf.isValid(req)) return renderItem(req, res, 403, { error: req.t('error.csrf.body') });
+    try {
+      const { outcome } = await deps.workbench.act(me(req), codeOf(req), 'reveal', {});
+      await renderItem(req, res, 200, { contact: outcome.result });
+    } catch (err) {
+      if (!(err instanceof AppError) || ![403, 409].includes(err.status)) throw err;
+      await renderItem(req, res, err.status, { error: explain(req, err) });
+    }
   });
 
   return router;

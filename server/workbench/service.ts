@@ -1,21 +1,36 @@
-import { canReadItem, type Principal, type Role } from '../access/policy';
-import { Forbidden, Invalid, NotFound } from '../errors';
-import type { ItemLifecycle } from '../items/lifecycle';
+import { canReadItem, scopeFor, type Principal } from '../access/policy';
+import { Forbidden, NotFound } from '../errors';
 import type { ItemsRepo } from '../items/repo';
-import type { Actor, Item, ItemEvent } from '../items/types';
-import type { Dispatch } from '../routing/dispatch';
+import type { Item, ItemEvent } from '../items/types';
 import type { Taxonomy } from '../taxonomy/service';
+import type { StaffRow, UsersRepo } from '../users/repo';
+import { abilitiesFor, type Abilities } from '../workflow/abilities';
+import { codesIn, visibleEvents } from '../workflow/events';
+import type { Inputs } from '../workflow/inputs';
+import type { Extension, WorkflowRepo } from '../workflow/repo';
+import type { ApplyResult, Workflow } from '../workflow/service';
+import { ANSWERED, IN_INBOX, TRIAGE } from '../workflow/states';
+import { isDispatcher, type Action } from '../workflow/table';
 
-export type WorkbenchDeps = { items: ItemsRepo; dispatch: Dispatch; lifecycle: ItemLifecycle; taxonomy: () => Taxonomy };
+export type WorkbenchDeps = { items: ItemsRepo; users: UsersRepo; repo: WorkflowRepo; workflow: Workflow; taxonomy: () => Taxonomy; clock: () => Date; ratingWindowMs: number };
 
-const DISPATCHERS: readonly Role[] = ['dispatcher', 'admin'];
 const LIST_LIMIT = 200;
 
-const actorOf = (p: Principal): Actor => ({ type: 'user', id: String(p.id) });
+export type ItemView = {
+  item: Item;
+  events: ItemEvent[];
+  group: Item[];
+  extensions: Extension[];
+  abilities: Abilities;
+  /** Display names of the people the item and its timeline mention, by user id. */
+  people: Map<number, string>;
+  /** Whom a head may give the item to. */
+  colleagues: StaffRow[];
+};
 
-/** What staff can do with items: each action checks the role and the department first. */
+/** What staff see and do in the workbench; every action goes through the workflow. */
 export function createWorkbench(deps: WorkbenchDeps) {
-  const restricted = () => deps.taxonomy().categories.filter((c) => c.restricted).map((c) => c.code);
+  const abilities = (p: Principal, item: Item) => abilitiesFor(p, item, deps.clock(), deps.taxonomy(), { ratingWindowMs: deps.ratingWindowMs });
 
   async function readable(p: Principal, code: string): Promise<Item> {
     const item = await deps.items.findByCode(code);
@@ -24,77 +39,66 @@ export function createWorkbench(deps: WorkbenchDeps) {
     return item;
   }
 
-  function mayAnswer(p: Principal, item: Item): boolean {
-    if (DISPATCHERS.includes(p.role)) return true;
-    if (p.role === 'inspector') return deps.taxonomy().category(item.categoryCode)?.restricted === true || item.departmentCode === p.departmentCode;
-    return (p.role === 'head' || p.role === 'staff') && item.departmentCode === p.departmentCode;
-  }
-
   return {
-    canRoute: (p: Principal) => DISPATCHERS.includes(p.role),
-    mayAnswer,
-    mayClose: (p: Principal, item: Item) => mayAnswer(p, item) && p.role !== 'staff',
-    mayAccept: (p: Principal, item: Item) => mayAnswer(p, item) && !DISPATCHERS.includes(p.role) && item.status === 'assigned',
-    mayReturn: (p: Principal, item: Item, now: Date) =>
-      mayAnswer(p, item) && !DISPATCHERS.includes(p.role) && ['assigned', 'accepted'].includes(item.status) && (!item.ackDueAt || now.getTime() <= item.ackDueAt.getTime()),
+    abilities,
+    canRoute: (p: Principal) => isDispatcher(p),
 
-    /** The triage queue: dispatchers only. */
-    async triage(p: Principal): Promise<Item[]> {
-      if (!DISPATCHERS.includes(p.role)) throw new Forbidden('only dispatchers route items');
-      return (await deps.items.listTriage(LIST_LIMIT)).filter((i) => canReadItem(p, i, deps.taxonomy()));
+    /** The triage queue (dispatchers): unrouted and returned items, then those waiting for a decision. */
+    async triage(p: Principal): Promise<{ waiting: Item[]; decisions: Item[] }> {
+      if (!isDispatcher(p)) throw new Forbidden('only dispatchers route items');
+      const scope = scopeFor(p, deps.taxonomy());
+      return { waiting: await deps.items.listTriage(scope, TRIAGE, LIST_LIMIT), decisions: await deps.items.listAwaitingDecision(scope, ANSWERED, LIST_LIMIT) };
     },
 
     /** Open items the principal is responsible for, most urgent first. */
     async inbox(p: Principal): Promise<Item[]> {
-      const r = restricted();
-      if (p.role === 'inspector') return deps.items.listOpen({ departmentCode: p.departmentCode, restricted: r, includeRestricted: true, restrictedOnly: true }, LIST_LIMIT);
-      if (p.role === 'head' || p.role === 'staff') return deps.items.listOpen({ departmentCode: p.departmentCode, restricted: r, includeRestricted: false }, LIST_LIMIT);
-      return deps.items.listOpen({ departmentCode: null, restricted: r, includeRestricted: false }, LIST_LIMIT);
+      const scope = scopeFor(p, deps.taxonomy());
+      // Department roles and inspectors see their own division's items; bureau-wide roles all of them.
+      const mine = p.departmentCode && (p.role === 'head' || p.role === 'staff' || p.role === 'inspector') ? { ...scope, departments: [p.departmentCode] } : scope;
+      return deps.items.listOpen(mine, IN_INBOX, LIST_LIMIT);
     },
 
-    /** One item with its whole timeline and the readable members of its near-duplicate group. */
-    async item(p: Principal, code: string): Promise<{ item: Item; events: ItemEvent[]; group: Item[] }> {
+    /** One item with what this principal may see of its timeline, its group, and what they may do. */
+    async item(p: Principal, code: string): Promise<ItemView> {
       const item = await readable(p, code);
-      const events = await deps.items.listEvents(item.id);
-      const group = item.duplicateGroupId ? (await deps.items.listGroup(item.duplicateGroupId)).filter((g) => g.id !== item.id && canReadItem(p, g, deps.taxonomy())) : [];
-      return { item, events, group };
+      const tax = deps.taxonomy();
+      const all = await deps.items.listEvents(item.id);
+      const events = visibleEvents(p, all, await deps.items.findManyByCodes(codesIn(all)), tax);
+      const group = item.duplicateGroupId ? (await deps.items.listGroup(item.duplicateGroupId)).filter((g) => g.id !== item.id && canReadItem(p, g, tax)) : [];
+      const ids = new Set<number>();
+      if (item.assigneeId) ids.add(item.assigneeId);
+      for (const e of events) if (e.actorType === 'user' && e.actorId) ids.add(Number(e.actorId));
+      const people = new Map((await deps.users.findManyByIds([...ids])).map((u) => [u.id, u.name ?? u.username]));
+      const can = abilities(p, item);
+      const colleagues = can.assign && item.departmentCode ? await deps.users.listDepartmentStaff(item.departmentCode) : [];
+      return { item, events, group, extensions: await deps.repo.listExtensions(item.id), abilities: can, people, colleagues };
     },
 
-    async route(p: Principal, code: string, categoryCode: string): Promise<Item> {
+    /** Takes one action on an item the principal can read. */
+    async act<A extends Action>(p: Principal, code: string, action: A, input: Inputs[A] | Record<string, unknown>): Promise<ApplyResult> {
       const item = await readable(p, code);
-      if (!DISPATCHERS.includes(p.role)) throw new Forbidden('only dispatchers route items');
-      if (!deps.taxonomy().category(categoryCode)) throw new Invalid('unknown category');
-      return deps.dispatch.reclassify(item.id, categoryCode, actorOf(p));
+      return deps.workflow.apply(action, item.id, { principal: p }, input);
     },
 
-    /** Answers the item (and, if asked, every open member of its group the principal may answer). */
+    /**
+     * Answers the item and, if asked, every other open member of its near-duplicate group that the
+     * principal may answer, signing for those not yet signed for; one transaction each.
+     */
     async answer(p: Principal, code: string, text: string, wholeGroup: boolean): Promise<Item[]> {
       const item = await readable(p, code);
-      if (!mayAnswer(p, item)) throw new Forbidden('not your department');
-      if (wholeGroup && item.duplicateGroupId) {
-        const group = await deps.items.listGroup(item.duplicateGroupId);
-        if (group.every((g) => canReadItem(p, g, deps.taxonomy()) && mayAnswer(p, g))) return deps.lifecycle.answerGroup(item.duplicateGroupId, text, actorOf(p));
+      const first = await deps.workflow.apply('reply', item.id, { principal: p }, { text });
+      if (!wholeGroup || !item.duplicateGroupId) return [first.item];
+      const answered = [first.item];
+      for (const other of await deps.items.listGroup(item.duplicateGroupId)) {
+        if (other.id === item.id || !canReadItem(p, other, deps.taxonomy())) continue;
+        let can = abilities(p, other);
+        if (!can.reply && can.accept) {
+          await deps.workflow.apply('accept', other.id, { principal: p });
+          can = abilities(p, (await deps.items.findById(other.id)) as Item);
+        }
+        if (can.reply) answered.push((await deps.workflow.apply('reply', other.id, { principal: p }, { text })).item);
       }
-      return [await deps.lifecycle.answer(item.id, text, actorOf(p))];
-    },
-
-    async accept(p: Principal, code: string): Promise<Item> {
-      const item = await readable(p, code);
-      if (!mayAnswer(p, item) || DISPATCHERS.includes(p.role)) throw new Forbidden('only the department an item was sent to signs for it');
-      return deps.lifecycle.accept(item.id, actorOf(p));
-    },
-
-    /** The department sends a misrouted item back to the dispatchers. */
-    async returnItem(p: Principal, code: string, reason: string): Promise<Item> {
-      const item = await readable(p, code);
-      if (!mayAnswer(p, item) || DISPATCHERS.includes(p.role)) throw new Forbidden('only the department an item was sent to returns it');
-      return deps.lifecycle.returnItem(item.id, reason, actorOf(p));
-    },
-
-    async close(p: Principal, code: string): Promise<Item> {
-      const item = await readable(p, code);
-      if (!(mayAnswer(p, item) && p.role !== 'staff')) throw new Forbidden('only the head of the department or a dispatcher closes items');
-      return deps.lifecycle.close(item.id, actorOf(p));
+      return answered;
     },
   };
 }

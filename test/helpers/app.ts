@@ -5,6 +5,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { loadConfig, type Config } from '../../server/config';
 import { buildContainer, type Container } from '../../server/container';
 import { createApp, type AppOptions } from '../../server/app';
+import { lightHasher } from '../../server/auth/passwords';
 import { createTestDb, type TestDb } from './db';
 
 export type TestApp = {
@@ -26,7 +27,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; app?: A
     ...opts.env,
   });
   const now = { value: opts.now ?? new Date('2026-11-23T02:00:00Z') }; // Monday 10:00 in Shanghai
-  const c = await buildContainer({ ...config, database: testDb.database }, { logger: pino({ level: 'silent' }), db: testDb.db, clock: () => now.value, ...opts.container });
+  const c = await buildContainer({ ...config, database: testDb.database }, { logger: pino({ level: 'silent' }), db: testDb.db, clock: () => now.value, passwords: lightHasher(), ...opts.container });
   const app = createApp(c, opts.app);
   return {
     app,

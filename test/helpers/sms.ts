@@ -100,8 +100,7 @@ export async function ensureAssigned(t: TestApp, itemId: number): Promise<void> 
   const item = await t.c.repos.items.findById(itemId);
   if (!item) throw new Error(`no item ${itemId}`);
   if (item.status === 'assigned') return;
-  const moved = await t.c.repos.items.transition(itemId, ['received', 'triage', 'returned'], { status: 'assigned', category_code: 'food_safety', department_code: 'food' }, t.now.value);
-  if (!moved) throw new Error(`item ${itemId} is ${item.status} and cannot be assigned`);
+  await t.c.workflow.apply('route', itemId, { principal: { kind: 'user', id: 9000, role: 'dispatcher', departmentCode: null } }, { category: 'food_safety' });
 }
 
 /** The item a reply's tracking code names. */

@@ -1,7 +1,7 @@
 import { codeIn, countRows, ensureAssigned, itemOf, newPhone, replyOf, startSmsApp, text, type SmsTestApp } from '../helpers/sms';
+import { answerItem, closeItem } from '../helpers/workflow';
 
 let t: SmsTestApp;
-const staff = { type: 'user' as const, id: '1' };
 
 beforeAll(async () => {
   t = await startSmsApp();
@@ -73,7 +73,7 @@ describe('status queries', () => {
   it('tells an answered item’s status without a promised date and without a dangling comma', async () => {
     const { from, item } = await citizenWithItem();
     await ensureAssigned(t, item.id);
-    await t.c.lifecycle.answer(item.id, '已责令超市下架并处罚款。', staff);
+    await answerItem(t, item.id, '已责令超市下架并处罚款。');
     const answer = await reply(from, 'CX');
     expect(answer).toMatch(/：已答复，[^，]+处。$/);
     expect(answer).not.toContain('前答复');
@@ -119,8 +119,8 @@ describe('satisfaction ratings', () => {
   async function closedItem() {
     const { from, item } = await citizenWithItem('饭店里吃出了虫子');
     await ensureAssigned(t, item.id);
-    await t.c.lifecycle.answer(item.id, '已现场检查并责令整改。', staff);
-    await t.c.lifecycle.close(item.id, staff);
+    await answerItem(t, item.id, '已现场检查并责令整改。');
+    await closeItem(t, item.id);
     later();
     return { from, item };
   }
@@ -131,7 +131,8 @@ describe('satisfaction ratings', () => {
     [' 3 ', 3],
   ])('%j after a satisfaction request is recorded once', async (body, value) => {
     const { from, item } = await closedItem();
-    expect(await reply(from, body)).toBe('感谢您的评价！');
+    // An unsatisfied citizen is asked why.
+    expect(await reply(from, body)).toBe(value === 3 ? '感谢评价。请直接回复不满意的原因，我们将复核。' : '感谢您的评价！');
     expect((await t.c.repos.items.findById(item.id))?.satisfaction).toBe(value);
 
     const again = await reply(from, value === 1 ? '3' : '1');

@@ -3,6 +3,7 @@ import { loadConfig } from '../../server/config';
 import { countSegments } from '../../server/sms/segments';
 import { openForm, startTestApp } from '../helpers/app';
 import { codeIn, countRows, ensureAssigned, itemOf, newPhone, newSid, PUBLIC_BASE_URL, replyOf, startSmsApp, text, TWILIO_FROM, type SmsTestApp } from '../helpers/sms';
+import { answerItem, closeItem } from '../helpers/workflow';
 
 describe('the development SMS simulator', () => {
   let t: SmsTestApp;
@@ -115,14 +116,14 @@ describe('the issue’s "done when"', () => {
     const status = replyOf((await text(t, from, 'CX').expect(200)).text);
     expect(status.startsWith(`${code}：已分派，`)).toBe(true);
 
-    await t.c.lifecycle.answer(item.id, '经查，该超市已下架过期牛奶，并依法处罚。', { type: 'user', id: '3' });
+    await answerItem(t, item.id, '经查，该超市已下架过期牛奶，并依法处罚。');
     await t.c.sms.worker.runOnce();
     await t.c.sms.worker.runOnce();
     const toCitizen = () => t.fake.messages.filter((m) => m.to === from);
     expect(toCitizen().map((m) => m.body)).toEqual([`【市场监管】您的反映${code}已答复：经查，该超市已下架过期牛奶，并依法处罚。`]);
 
     expect((await text(t, from, 'STOP').expect(200)).text).toContain('<Response/>');
-    await t.c.lifecycle.close(item.id, { type: 'user', id: '3' });
+    await closeItem(t, item.id);
     t.now.value = new Date(t.now.value.getTime() + 24 * 60 * 60_000);
     await t.c.sms.worker.runOnce();
     expect(toCitizen()).toHaveLength(1);

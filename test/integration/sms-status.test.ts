@@ -1,4 +1,5 @@
 import { ensureAssigned, itemOf, newPhone, postTwilio, replyOf, sign, startSmsApp, text, type SmsTestApp } from '../helpers/sms';
+import { answerItem } from '../helpers/workflow';
 
 let t: SmsTestApp;
 
@@ -12,7 +13,7 @@ async function sentAnswer(): Promise<{ id: number; sid: string }> {
   const from = newPhone();
   const item = await itemOf(t, replyOf((await text(t, from, '超市卖过期牛奶').expect(200)).text));
   await ensureAssigned(t, item.id);
-  await t.c.lifecycle.answer(item.id, '已处理。', { type: 'user', id: '1' });
+  await answerItem(t, item.id, '已处理。');
   await t.c.sms.worker.runOnce(100);
   const row = (await t.c.sms.repo.listOutbox({ itemId: item.id })).find((r) => r.purpose === 'answer');
   if (!row?.twilioSid) throw new Error('the answer was not sent');

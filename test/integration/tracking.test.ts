@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { codeFrom, openForm, pinFrom, startTestApp, type TestApp } from '../helpers/app';
+import { answerItem } from '../helpers/workflow';
 
 let t: TestApp;
 let phoneCode: string;
@@ -78,7 +79,7 @@ describe('tracking an item', () => {
 
   it("shows the department's answer and the steps so far, escaped", async () => {
     const found = await t.c.items.findByCode(phoneCode.replace('-', ''));
-    await t.c.lifecycle.answer(found!.item.id, '已通知电梯维保单位到场处置，<b>乘客已安全</b>。', { type: 'user', id: '3' });
+    await answerItem(t, found!.item.id, '已通知电梯维保单位到场处置，<b>乘客已安全</b>。');
     const res = await track(phoneCode, '8000');
     expect(res.status).toBe(200);
     expect(res.text).toContain('已通知电梯维保单位到场处置，&lt;b&gt;乘客已安全&lt;/b&gt;。');

@@ -81,7 +81,7 @@ describe('workbench', () => {
     const texts = await t.c.sms.repo.listOutbox({ itemId: item.id });
     expect(texts.filter((o) => o.purpose === 'answer').map((o) => o.body)).toEqual([expect.stringContaining('已责令下架并立案调查。')]);
 
-    const after = await head.get(`/workbench/items/${code}?done=answered`).expect(200);
+    const after = await head.get(`/workbench/items/${code}?done=reply`).expect(200);
     expect(after.text).toContain('答复已发送。');
     await head.post(`/workbench/items/${code}/close`).type('form').send({ _csrf: csrfFrom(after.text) }).expect(303);
     expect((await t.c.items.findByCode(item.code))!.item.status).toBe('closed');
@@ -125,10 +125,14 @@ describe('workbench', () => {
     const { item } = await t.c.items.submit(input('菜市场的秤缺斤少两，但卖的是熟食。', { topic: 'food_safety' }));
     const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
     const staff = await signIn('food-staff');
+    const unsigned = await staff.get(`/workbench/items/${code}`).expect(200);
+    expect(unsigned.text).not.toContain(`/workbench/items/${code}/answer`); // sign for it first (首问负责)
+    await staff.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(unsigned.text), answer: '还没签收' }).expect(403);
+    await staff.post(`/workbench/items/${code}/accept`).type('form').send({ _csrf: csrfFrom(unsigned.text) }).expect(303);
     const page = await staff.get(`/workbench/items/${code}`).expect(200);
     const forged = await staff.post(`/workbench/items/${code}/answer`).type('form').send({ answer: '没有令牌' }).expect(403);
     expect(forged.text).toContain('没有令牌');
-    expect((await t.c.items.findByCode(item.code))!.item.status).toBe('assigned');
+    expect((await t.c.items.findByCode(item.code))!.item.status).toBe('accepted');
     await staff.post(`/workbench/items/${code}/answer`).type('form').send({ _csrf: csrfFrom(page.text), answer: '已处理。' }).expect(303);
     const answered = await staff.get(`/workbench/items/${code}`).expect(200);
     expect(answered.text).not.toContain(`/workbench/items/${code}/close`);
@@ -184,6 +188,8 @@ describe('workbench', () => {
     const b = (await t.c.items.submit(input('东方市场南门水果摊的秤有问题，买一斤少了二两，好多人都上当了', { topic: 'food_safety', contact: { name: null, phone: '+8613700009999', email: null } }))).item;
     const code = `${b.code.slice(0, 4)}-${b.code.slice(4)}`;
     const head = await signIn('food-head');
+    const unsigned = await head.get(`/workbench/items/${code}`).expect(200);
+    await head.post(`/workbench/items/${code}/accept`).type('form').send({ _csrf: csrfFrom(unsigned.text) }).expect(303);
     const page = await head.get(`/workbench/items/${code}`).expect(200);
     expect(page.text).toContain('相似反映（1件）');
     expect(page.text).toContain(`${a.code.slice(0, 4)}-${a.code.slice(4)}`);
@@ -198,7 +204,7 @@ describe('workbench', () => {
       input('法规处的执法人员乱罚款，同样的问题别的店罚五百我们罚五千。', { channel: 'mailbox', subjectUnit: '法规处' }),
     );
     // The model would send enforcement complaints to the Legal Affairs Division: here it may not.
-    expect(item).toMatchObject({ status: 'triage', departmentCode: null, conflictDepartment: 'legal' });
+    expect(item).toMatchObject({ status: 'triage', departmentCode: null, conflictDepartments: ['legal'] });
     const code = `${item.code.slice(0, 4)}-${item.code.slice(4)}`;
     const dispatcher = await signIn('dispatcher');
     const page = await dispatcher.get(`/workbench/items/${code}`).expect(200);

@@ -10,7 +10,7 @@ const taxonomy: Taxonomy = {
   department: (code) => departments.find((d) => d.code === code),
 };
 
-const item = (over: Partial<Item>): Item => ({ categoryCode: 'food_safety', departmentCode: 'food', conflictDepartment: null, ...over }) as Item;
+const item = (over: Partial<Item>): Item => ({ categoryCode: 'food_safety', departmentCode: 'food', conflictDepartments: [], ...over }) as Item;
 const who = (role: Role, departmentCode: string | null = null): Principal => ({ kind: 'user', id: 1, role, departmentCode });
 
 describe('who may read an item', () => {
@@ -23,8 +23,8 @@ describe('who may read an item', () => {
     ['a dispatcher, for an integrity report', who('dispatcher'), item({ categoryCode: 'integrity', departmentCode: 'inspection' }), false],
     ['an admin, for an integrity report', who('admin'), item({ categoryCode: 'integrity', departmentCode: 'inspection' }), false],
     ['an inspector, for an integrity report', who('inspector', 'inspection'), item({ categoryCode: 'integrity', departmentCode: 'inspection' }), true],
-    ['the head of the division a report names', who('head', 'legal'), item({ categoryCode: 'law_enforcement', departmentCode: 'legal', conflictDepartment: 'legal' }), false],
-    ['a dispatcher, for a report naming a division', who('dispatcher'), item({ categoryCode: 'law_enforcement', departmentCode: 'legal', conflictDepartment: 'legal' }), true],
+    ['the head of the division a report names', who('head', 'legal'), item({ categoryCode: 'law_enforcement', departmentCode: 'legal', conflictDepartments: ['legal'] }), false],
+    ['a dispatcher, for a report naming a division', who('dispatcher'), item({ categoryCode: 'law_enforcement', departmentCode: 'legal', conflictDepartments: ['legal'] }), true],
     ['a department role without a department', who('staff', null), item({ departmentCode: null, categoryCode: null }), false],
   ])('%s: %s', (_name, principal, it, expected) => {
     expect(canReadItem(principal, it, taxonomy)).toBe(expected);
