@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container';
 import { apiRoutes } from './api/routes';
+import { localDate } from './deadlines/timezone';
 import { createAuth } from './auth';
 import { workbenchRoutes } from './workbench/routes';
 import { verifyFormUtf8 } from './http/body';
@@ -96,6 +97,14 @@ export function createApp(c: Container, opts: AppOptions = {}) {
     res.locals.path = req.path;
     next();
   });
+  // A deputy (岗位代理) holds a head's rights only on the days named; resolved once per staff request.
+  app.use(async (req, _res, next) => {
+    const p = req.principal;
+    if (p?.kind === 'user' && (p.role === 'staff' || p.role === 'head') && req.path.startsWith('/workbench')) {
+      req.principal = { ...p, deputyFor: await c.repos.workflow.headsDeputisedBy(p.id, localDate(c.clock(), c.config.timezone)) };
+    }
+    next();
+  });
 
   const submitLimit = limitByIp(c.limiter('submit', { max: opts.submitLimit ?? 20, windowMs: 10 * 60_000 }), 'submit');
   const trackMax = opts.trackLimit ?? 20;
@@ -115,7 +124,7 @@ export function createApp(c: Container, opts: AppOptions = {}) {
       byCode: c.limiter('track-code', { max: Math.max(5, Math.floor(trackMax / 2)), windowMs: 15 * 60_000 }),
     }),
   );
-  app.use(apiRoutes({ items: c.items, users: c.users, taxonomy: c.taxonomy }));
+  app.use(apiRoutes({ items: c.items, itemsRepo: c.repos.items, users: c.users, workbench: c.workbench, audit: c.repos.audit, taxonomy: c.taxonomy, clock: c.clock }));
   app.use(
     smsRoutes({
       inbound: c.sms.inbound,

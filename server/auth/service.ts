@@ -36,7 +36,7 @@ const toStaff = (u: { id: number; username: string; name: string | null; role: R
   departmentCode: u.departmentCode,
 });
 
-export const principalOf = (s: Staff): Principal => ({ kind: 'user', id: s.id, role: s.role, departmentCode: s.departmentCode });
+export const principalOf = (s: Staff): Principal => ({ kind: 'user', id: s.id, role: s.role, departmentCode: s.departmentCode, name: s.name });
 
 export function createAuthService(deps: AuthDeps) {
   // Unknown usernames are verified against this hash so they cost the same argon2 work as real ones

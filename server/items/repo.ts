@@ -357,6 +357,17 @@ export function createItemsRepo(db: Tx) {
       return (await q.orderBy('updated_at').orderBy('id').limit(limit)).map(toItem);
     },
 
+    /** Newest first, after `cursor`, within the scope and the filter (the JSON API's list). */
+    async listNewest(scope: ItemScope, f: { department?: string; status?: Status; category?: string; since?: Date }, cursor: { createdAt: Date; id: number } | null, limit: number, tx: Tx = db): Promise<Item[]> {
+      const q = applyScope(tx('items'), scope);
+      if (f.department) q.where('department_code', f.department);
+      if (f.status) q.where('status', f.status);
+      if (f.category) q.where('category_code', f.category);
+      if (f.since) q.where('created_at', '>=', f.since);
+      if (cursor) q.where((w) => w.where('created_at', '<', cursor.createdAt).orWhere((e) => e.where('created_at', cursor.createdAt).where('id', '<', cursor.id)));
+      return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit)).map(toItem);
+    },
+
     async findManyByCodes(codes: readonly string[], tx: Tx = db): Promise<Item[]> {
       if (!codes.length) return [];
       return (await tx('items').whereIn('code', codes as string[])).map(toItem);

@@ -60,6 +60,8 @@ export type SubmitInput = {
   userAgent: string | null;
   photos?: { buffer: Buffer; contentType: ImageType }[];
   mediaUrls?: { url: string; contentType: string }[];
+  /** Staff or a department system that registered what the citizen said on paper, by phone or in person. */
+  registeredBy?: { type: 'user' | 'apikey'; id: string; name: string | null };
 };
 
 export type SubmitResult = { item: Item; pin: string | null };
@@ -155,11 +157,11 @@ export function createItemService(deps: ItemDeps) {
         const events: NewEvent[] = [
           {
             type: 'received',
-            actorType: 'citizen',
-            actorId: null,
+            actorType: input.registeredBy?.type ?? 'citizen',
+            actorId: input.registeredBy?.id ?? null,
             fromStatus: null,
             toStatus: 'received',
-            data: { channel: input.channel, kind: input.kind, topic: input.topic, attachments: attachments.length },
+            data: { channel: input.channel, kind: input.kind, topic: input.topic, attachments: attachments.length, ...(input.registeredBy ? { by: input.registeredBy.name } : {}) },
             note: null,
             visibility: 'public',
           },

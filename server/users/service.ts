@@ -60,7 +60,7 @@ export function createUserService(deps: UserDeps) {
       const row = await deps.users.findApiKeyByHash(hashApiKey(key));
       if (!row || row.revokedAt) return null;
       await deps.users.touchApiKey(row.id, deps.clock());
-      return { kind: 'apikey', id: row.id, role: row.role, departmentCode: row.departmentCode };
+      return { kind: 'apikey', id: row.id, role: row.role, departmentCode: row.departmentCode, name: row.name };
     },
   };
 }

@@ -104,7 +104,7 @@ describe('staff sign-in', () => {
     const me = await b.get('/test/any', 'application/json');
     expect(me.status).toBe(200);
     expect(me.body.staff).toEqual({ id: expect.any(Number), username: 'dora', name: 'dora name', role: 'dispatcher', departmentCode: null });
-    expect(me.body.principal).toEqual({ kind: 'user', id: me.body.staff.id, role: 'dispatcher', departmentCode: null });
+    expect(me.body.principal).toEqual({ kind: 'user', id: me.body.staff.id, role: 'dispatcher', departmentCode: null, name: 'dora name' });
     expect(me.headers['cache-control']).toBe('no-store');
 
     const rows = await t.c.db('sessions').select('*');
