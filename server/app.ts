@@ -8,6 +8,9 @@ import { apiRoutes } from './api/routes';
 import { localDate } from './deadlines/timezone';
 import { createAuth } from './auth';
 import { workbenchRoutes } from './workbench/routes';
+import { inboxRoutes } from './workbench/inbox-routes';
+import { registerRoutes } from './workbench/register-routes';
+import { deputyRoutes } from './workbench/deputy-routes';
 import { verifyFormUtf8 } from './http/body';
 import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -110,14 +113,21 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   const trackMax = opts.trackLimit ?? 20;
   const tz = c.config.timezone;
   app.use(auth.routes);
+  app.use(registerRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, requireStaff: auth.requireStaff }));
+  app.use(deputyRoutes({ deputies: c.deputies, requireStaff: auth.requireStaff, csrf }));
   app.use(workbenchRoutes({ workbench: c.workbench, requireStaff: auth.requireStaff, csrf, taxonomy: c.taxonomy, tz: c.config.timezone, clock: c.clock }));
+  app.use(inboxRoutes({ db: c.db, items: c.repos.items, taxonomy: c.taxonomy, clock: c.clock, tz: c.config.timezone, calendar: c.calendar, hours: c.hours, requireStaff: auth.requireStaff, csrf }));
   app.use(homeRoutes({ taxonomy: c.taxonomy, smsNumber: c.config.twilio.from ?? null }));
   app.use(intakeRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
   app.use(mailboxRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
   app.use(
     trackingRoutes({
       items: c.items,
+      users: c.repos.users,
+      workflow: c.workflow,
       taxonomy: c.taxonomy,
+      clock: c.clock,
+      ratingWindowMs: c.config.ratingWindowMs,
       csrf,
       tz,
       byIp: c.limiter('track-ip', { max: trackMax, windowMs: 15 * 60_000 }),

@@ -7,6 +7,7 @@ import { createAuditRepo } from './audit/repo';
 import { createAuthRepo, createAuthService } from './auth';
 import { argon2Hasher, type PasswordHasher } from './auth/passwords';
 import { createWorkbench } from './workbench/service';
+import { createDeputies } from './workbench/deputies';
 import { createWorkCalendar, type WorkCalendar } from './deadlines/calendar';
 import { createCalendarRepo } from './deadlines/repo';
 import { DEFAULT_HOURS, type WorkingHours } from './deadlines/working-time';
@@ -100,7 +101,8 @@ export async function buildContainer(
   const models = createModelService({ db, repo: routingRepo, clock });
   await models.init();
   const router = opts.router ? opts.router(getTaxonomy) : createClassifierRouter(getTaxonomy, models.current, models.rules);
-  const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files: createFileStore(config.uploadDir), pins: opts.passwords ?? pinHasher, notifier });
+  const files = createFileStore(config.uploadDir);
+  const items = createItemService({ db, items: itemsRepo, router, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, files, pins: opts.passwords ?? pinHasher, notifier });
   const workflow = createWorkflow({ db, items: itemsRepo, repo: workflowRepo, routing: routingRepo, users: usersRepo, taxonomy: getTaxonomy, calendar: getCalendar, hours, clock, notifier, ratingWindowMs: config.ratingWindowMs });
   // Rate limits are shared by every process through Redis when REDIS_URL is set (SPEC §11).
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
@@ -150,8 +152,9 @@ export async function buildContainer(
     items,
     users,
     auth,
-    workbench: createWorkbench({ items: itemsRepo, users: usersRepo, repo: workflowRepo, workflow, taxonomy: getTaxonomy, clock, ratingWindowMs: config.ratingWindowMs }),
+    workbench: createWorkbench({ items: itemsRepo, files, calendar: getCalendar, hours, users: usersRepo, repo: workflowRepo, workflow, taxonomy: getTaxonomy, clock, ratingWindowMs: config.ratingWindowMs }),
     sms,
+    deputies: createDeputies({ repo: workflowRepo, users: usersRepo, audit, clock, tz }),
     /** Re-reads what administrators can change (taxonomy, calendar) without a restart. */
     async reload() {
       taxonomy = await loadTaxonomy(taxonomyRepo);

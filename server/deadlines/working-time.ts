@@ -58,3 +58,27 @@ export function computeDeadlines(
     maxDueAt: addWorkingMinutes(receivedAt, limits.maxDays * day, cal, hours),
   };
 }
+
+/**
+ * Working minutes from `from` to `to` (negative when `to` is earlier): what is left of a deadline
+ * in the time that counts, as the item page's clock shows it.
+ */
+export function workingMinutesBetween(from: Date, to: Date, cal: WorkCalendar, hours: WorkingHours): number {
+  const sign = to.getTime() >= from.getTime() ? 1 : -1;
+  const [a, b] = sign > 0 ? [from, to] : [to, from];
+  const pa = localParts(a, hours.tz);
+  const pb = localParts(b, hours.tz);
+  const end = isoDate(pb.year, pb.month, pb.day);
+  let date = isoDate(pa.year, pa.month, pa.day);
+  let total = 0;
+  for (let i = 0; i < MAX_SCAN_DAYS; i++) {
+    if (cal.isWorkday(date)) {
+      const startMin = date === isoDate(pa.year, pa.month, pa.day) ? pa.hour * 60 + pa.minute : 0;
+      const endMin = date === end ? pb.hour * 60 + pb.minute : 24 * 60;
+      total += Math.max(0, Math.min(endMin, hours.dayEnd) - Math.max(startMin, hours.dayStart));
+    }
+    if (date === end) break;
+    date = addDays(date, 1);
+  }
+  return sign * total;
+}

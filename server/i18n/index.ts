@@ -1,12 +1,14 @@
 import { authEn, authZh } from './auth';
 import { en } from './en';
+import { inboxEn, inboxZh } from './inbox';
+import { trackingEn, trackingZh } from './tracking';
 import { workbenchEn, workbenchZh } from './workbench';
 import { workflowEn, workflowZh } from './workflow';
 import { zh } from './zh';
 
 // One catalog per area, merged: each area's file can be edited on its own.
-const zhAll = { ...zh, ...authZh, ...workbenchZh, ...workflowZh };
-const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn, ...workflowEn };
+const zhAll = { ...zh, ...authZh, ...workbenchZh, ...workflowZh, ...trackingZh, ...inboxZh };
+const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn, ...workflowEn, ...trackingEn, ...inboxEn };
 
 export type Lang = 'zh' | 'en';
 export type MessageKey = keyof typeof zhAll;

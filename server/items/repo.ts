@@ -215,8 +215,9 @@ export function createItemsRepo(db: Tx) {
     assignHandler(id: number, from: readonly Status[], assigneeId: number, at: Date, tx: Tx = db) {
       return this.change(id, from, { assignee_id: assigneeId }, at, tx);
     },
-    markAnswered(id: number, from: readonly Status[], at: Date, tx: Tx = db) {
-      return this.change(id, from, { status: 'answered', answered_at: at, satisfaction: null, satisfaction_reason: null, rated_at: null, upheld_at: null, ...ladderColumns(NO_LADDER) }, at, tx);
+    /** Answered: a fresh answer to be rated afresh; `rateBySms` lets a 1/2/3 text from the citizen count from now. */
+    markAnswered(id: number, from: readonly Status[], rateBySms: boolean, at: Date, tx: Tx = db) {
+      return this.change(id, from, { status: 'answered', answered_at: at, satisfaction: null, satisfaction_reason: null, rated_at: null, upheld_at: null, satisfaction_requested_at: rateBySms ? at : null, ...ladderColumns(NO_LADDER) }, at, tx);
     },
     markReturned(id: number, from: readonly Status[], at: Date, tx: Tx = db) {
       return this.change(id, from, { status: 'returned', pending_extension_id: null, ...ladderColumns(NO_LADDER) }, at, tx);
@@ -368,15 +369,16 @@ export function createItemsRepo(db: Tx) {
       return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit)).map(toItem);
     },
 
+    /** The latest event of a type for each of some items (the return reason on a triage card). */
+    async latestEventsOfType(itemIds: readonly number[], type: string, tx: Tx = db): Promise<Map<number, ItemEvent>> {
+      if (!itemIds.length) return new Map();
+      const rows = await tx('item_events').whereIn('item_id', itemIds as number[]).where({ type }).orderBy('id');
+      return new Map(rows.map((r) => [Number(r.item_id), toEvent(r)]));
+    },
+
     async findManyByCodes(codes: readonly string[], tx: Tx = db): Promise<Item[]> {
       if (!codes.length) return [];
       return (await tx('items').whereIn('code', codes as string[])).map(toItem);
-    },
-
-    /** Open items the scope may read, by reply deadline, most urgent first. */
-    async listOpen(scope: ItemScope, statuses: readonly Status[], limit: number, tx: Tx = db): Promise<Item[]> {
-      const q = applyScope(tx('items').whereIn('status', statuses as Status[]), scope);
-      return (await q.orderBy('reply_due_at').orderBy('id').limit(limit)).map(toItem);
     },
 
     async listAttachments(itemId: number, tx: Tx = db) {

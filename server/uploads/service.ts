@@ -29,6 +29,11 @@ export function createFileStore(dir: string) {
       await fs.writeFile(full, buf, { flag: 'w' });
       return { contentType, size: buf.length, sha256, storageKey };
     },
+    /** The absolute path of a stored file; keys are ours (content hashes), never a citizen's input. */
+    pathOf(storageKey: string): string | null {
+      if (!/^[0-9a-f]{2}\/[0-9a-f]{64}\.(jpeg|png|webp)$/.test(storageKey)) return null;
+      return path.join(dir, storageKey);
+    },
   };
 }
 

@@ -46,6 +46,26 @@ export function presentRow(item: Item, ctx: ViewCtx) {
   };
 }
 
+/** Why an item waits in triage, for the dispatcher's card: returned (with the reason), a named division, or an unsure classifier. */
+export function presentTriageCard(item: Item, returned: ItemEvent | undefined, ctx: ViewCtx) {
+  const row = presentRow(item, ctx);
+  const c = item.classification as { reason?: string } | null;
+  const excluded = item.conflictDepartments.map((d) => nameIn(ctx.lang, ctx.taxonomy.department(d))).filter(Boolean);
+  const from = ctx.taxonomy.department((returned?.data?.department as string | undefined) ?? null);
+  const why =
+    item.status === 'returned'
+      ? ctx.t('wb.triage.why.returned', { department: nameIn(ctx.lang, from) || '—' })
+      : excluded.length
+        ? ctx.t('wb.triage.why.conflict', { departments: excluded.join('、') })
+        : c?.reason === 'topic' || !item.classification
+          ? ctx.t('wb.triage.why.unrouted')
+          : ctx.t('wb.triage.why.unsure');
+  // A division the report names is never preselected, nor offered.
+  const blocked = new Set(item.conflictDepartments);
+  const suggested = row.suggestions.filter((s) => !blocked.has(ctx.taxonomy.category(s.code)?.departmentCode ?? ''));
+  return { ...row, why, returnReason: returned?.note ?? null, excluded, suggestions: suggested, preselect: excluded.length ? null : (suggested[0]?.code ?? null), blocked: [...blocked] };
+}
+
 function classificationText(item: Item, t: Translate, lang: Lang, taxonomy: Taxonomy): { reason: string; terms: string[] } | null {
   const c = item.classification as { confidence?: number; category?: string; explanation?: { term: string }[]; rule?: { phrase: string } } | null;
   if (!c) return item.categoryCode ? { reason: t('wb.item.byCitizen'), terms: [] } : null;
@@ -76,6 +96,18 @@ function actorText(e: ItemEvent, ctx: ViewCtx, people: Map<number, string>): str
   return typeof e.data?.forName === 'string' ? ctx.t('wb.event.forWhom', { name, head: e.data.forName }) : name;
 }
 
+/** "in 1 working day 3 h" or "2 h late", in working time; the day is the bureau's working day. */
+export function clockText(minutes: number, t: Translate, dayMinutes: number): string {
+  const m = Math.abs(minutes);
+  const days = Math.floor(m / dayMinutes);
+  const h = Math.floor((m % dayMinutes) / 60);
+  const mins = m % 60;
+  const span = days ? t('wb.clock.days', { d: days, h }) : h ? t('wb.clock.hours', { h, m: mins }) : t('wb.clock.minutes', { m: mins });
+  return minutes >= 0 ? t('wb.clock.left', { span }) : t('wb.clock.late', { span });
+}
+
+const withClock = (date: string, minutes: number | null, t: Translate, dayMinutes: number) => (minutes === null ? date : `${date}（${clockText(minutes, t, dayMinutes)}）`);
+
 function contactText(item: Item, t: Translate, revealed: Record<string, unknown> | null): string {
   if (item.anonymous) return t('wb.item.anonymous');
   if (revealed) return [revealed.name, revealed.phone, revealed.email].filter(Boolean).join(' · ') || t('wb.item.none');
@@ -98,8 +130,8 @@ export function presentItem(data: ItemView, ctx: ViewCtx, revealed: Record<strin
       [t('wb.item.category'), nameIn(lang, taxonomy.category(item.categoryCode)) || '—'],
       [t('wb.item.department'), nameIn(lang, taxonomy.department(item.departmentCode)) || '—'],
       [t('wb.item.received'), formatDateTime(item.createdAt, lang, tz)],
-      [t('wb.item.ackDue'), formatDateTime(item.ackDueAt, lang, tz) || '—'],
-      [t('wb.item.replyDue'), formatDateTime(item.replyDueAt, lang, tz) || '—'],
+      [t('wb.item.ackDue'), withClock(formatDateTime(item.ackDueAt, lang, tz) || '—', data.clock.ack, t, data.clock.dayMinutes)],
+      [t('wb.item.replyDue'), withClock(formatDateTime(item.replyDueAt, lang, tz) || '—', data.clock.reply, t, data.clock.dayMinutes)],
       [t('wb.item.handler'), item.assigneeId ? (data.people.get(item.assigneeId) ?? '—') : t('wb.item.notSigned')],
       [t('wb.item.contact'), contactText(item, t, revealed)],
       ...(item.satisfaction ? [[t('wb.item.rating'), `${t(`rating.${item.satisfaction}` as MessageKey)}${item.satisfactionReason ? ` — ${item.satisfactionReason}` : ''}`]] : []),
@@ -109,6 +141,9 @@ export function presentItem(data: ItemView, ctx: ViewCtx, revealed: Record<strin
     classification: classificationText(item, t, lang, taxonomy),
     suggestions: presentRow(item, ctx).suggestions,
     revealed: Boolean(revealed),
+    photos: data.attachments.filter((a) => a.source === 'upload').map((a, i) => ({ href: `/workbench/items/${formatCode(item.code)}/photos/${a.id}`, alt: t('wb.item.photo', { n: i + 1 }) })),
+    links: data.attachments.filter((a) => a.source === 'url' && a.url && /^https:\/\//.test(a.url)).map((a, i) => ({ href: a.url as string, label: t('wb.item.mms', { n: i + 1, type: a.contentType }) })),
+    supplements: data.events.filter((e) => e.type === 'supplement' && e.note).map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), text: e.note as string })),
     hasContact: !item.anonymous && Boolean(item.contactPhone || item.contactEmail || item.contactName),
     pendingExtension: pending ? { until: pending.untilDate, reason: pending.reason, requestedAt: formatDateTime(pending.createdAt, lang, tz) } : null,
     maxDate: item.maxDueAt ? formatDateTime(item.maxDueAt, lang, tz) : null,

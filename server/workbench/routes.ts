@@ -1,13 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Principal, Role } from '../access/policy';
-import { AppError } from '../errors';
+import { AppError, NotFound } from '../errors';
 import type { Csrf } from '../http/csrf';
 import type { MessageKey } from '../i18n';
 import { nameIn } from '../intake/present';
-import { parseCode } from '../items/code';
+import { formatCode, parseCode } from '../items/code';
 import type { Taxonomy } from '../taxonomy/service';
 import type { Action } from '../workflow/table';
-import { presentItem, presentRow, type ViewCtx } from './present';
+import { presentItem, presentRow, presentTriageCard, type ViewCtx } from './present';
 import type { Workbench } from './service';
 
 export type WorkbenchRouteDeps = {
@@ -81,26 +81,35 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
     res.redirect(303, deps.workbench.canRoute(me(req)) ? '/workbench/triage' : '/workbench/inbox');
   });
 
-  router.get('/workbench/triage', staff, async (req, res) => {
-    const { waiting, decisions } = await deps.workbench.triage(me(req));
+  async function renderTriage(req: Request, res: Response, status = 200, extra: { notice?: string; error?: string } = {}) {
+    const { waiting, decisions, returns } = await deps.workbench.triage(me(req));
     const c = ctx(req);
-    res.render('workbench/triage', {
+    res.status(status).render('workbench/triage', {
       title: req.t('wb.triage.title'),
-      rows: waiting.map((i) => presentRow(i, c)),
-      decisions: decisions.map((i) => presentRow(i, c)),
+      notice: extra.notice ?? null,
+      error: extra.error ?? null,
+      rows: waiting.map((i) => presentTriageCard(i, returns.get(i.id), c)),
+      decisions: decisions.map((i) => ({ ...presentRow(i, c), why: i.pendingExtensionId ? req.t('wb.triage.why.extension') : req.t('wb.triage.why.unsatisfied') })),
       categories: c.taxonomy.categories.filter((x) => x.active).map((x) => ({ code: x.code, label: `${nameIn(c.lang, x)}（${nameIn(c.lang, c.taxonomy.department(x.departmentCode))}）`, departmentCode: x.departmentCode })),
     });
+  }
+
+  router.get('/workbench/triage', staff, async (req, res) => {
+    const done = Number(req.query.routed);
+    await renderTriage(req, res, 200, { notice: Number.isInteger(done) && done > 0 ? req.t('wb.triage.bulkDone', { n: done }) : undefined });
   });
 
-  router.get('/workbench/inbox', staff, async (req, res) => {
-    const p = me(req);
-    const items = await deps.workbench.inbox(p);
-    const c = ctx(req);
-    const dept = c.taxonomy.department(p.departmentCode);
-    res.render('workbench/inbox', {
-      title: dept && (p.role === 'head' || p.role === 'staff' || p.role === 'inspector') ? req.t('wb.inbox.title', { department: nameIn(c.lang, dept) }) : req.t('wb.inbox.all'),
-      rows: items.map((i) => presentRow(i, c)),
-    });
+  // Bulk routing: the checked cards all go to one category; what cannot go is said, the rest goes.
+  router.post('/workbench/triage/route', staff, async (req, res) => {
+    if (!deps.csrf.isValid(req)) return renderTriage(req, res, 403, { error: req.t('error.csrf.body') });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const codes = (Array.isArray(body.codes) ? body.codes : [body.codes]).filter((x): x is string => typeof x === 'string').map((x) => parseCode(x)).filter((x): x is string => Boolean(x));
+    const category = str(body.category);
+    if (!codes.length || !deps.taxonomy().category(category)) return renderTriage(req, res, 422, { error: req.t(codes.length ? 'wb.err.category' : 'wb.triage.noneChecked') });
+    const { routed, refused } = await deps.workbench.routeMany(me(req), codes.slice(0, 200), category);
+    if (!refused.length) return res.redirect(303, `/workbench/triage?routed=${routed.length}`);
+    const list = refused.map((r) => `${formatCode(r.code)}: ${req.t(`wb.err.${r.reason}` as MessageKey)}`).join('；');
+    await renderTriage(req, res, 409, { notice: routed.length ? req.t('wb.triage.bulkDone', { n: routed.length }) : undefined, error: req.t('wb.triage.bulkRefused', { list }) });
   });
 
   router.get('/workbench/items/:code', staff, async (req, res) => {
@@ -129,6 +138,15 @@ export function workbenchRoutes(deps: WorkbenchRouteDeps) {
       res.redirect(303, `/workbench/items/${req.params.code}?done=${form.action}`);
     });
   }
+
+  // Photos are served only to those who may read the item, never cached, never sniffed as anything else.
+  router.get('/workbench/items/:code/photos/:id', staff, async (req, res) => {
+    const id = /^\d{1,12}$/.test(req.params.id as string) ? Number(req.params.id) : NaN;
+    const photo = Number.isFinite(id) ? await deps.workbench.photo(me(req), codeOf(req), id) : null;
+    if (!photo) throw new NotFound('photo not found');
+    res.set({ 'Content-Type': photo.contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': 'inline', 'Cache-Control': 'private, no-store' });
+    res.sendFile(photo.path);
+  });
 
   // Revealing the contact is logged, then shown on this response only (never cached, never in a link).
   router.post('/workbench/items/:code/reveal', staff, async (req, res) => {

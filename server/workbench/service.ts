@@ -3,16 +3,20 @@ import { Forbidden, NotFound } from '../errors';
 import type { ItemsRepo } from '../items/repo';
 import type { Item, ItemEvent } from '../items/types';
 import type { Taxonomy } from '../taxonomy/service';
+import type { FileStore } from '../uploads/service';
+import type { WorkCalendar } from '../deadlines/calendar';
+import { workdayMinutes, workingMinutesBetween, type WorkingHours } from '../deadlines/working-time';
+import { WITH_DEPARTMENT } from '../workflow/states';
 import type { StaffRow, UsersRepo } from '../users/repo';
 import { abilitiesFor, type Abilities } from '../workflow/abilities';
 import { codesIn, visibleEvents } from '../workflow/events';
 import type { Inputs } from '../workflow/inputs';
 import type { Extension, WorkflowRepo } from '../workflow/repo';
 import type { ApplyResult, Workflow } from '../workflow/service';
-import { ANSWERED, IN_INBOX, TRIAGE } from '../workflow/states';
+import { ANSWERED, TRIAGE } from '../workflow/states';
 import { isDispatcher, type Action } from '../workflow/table';
 
-export type WorkbenchDeps = { items: ItemsRepo; users: UsersRepo; repo: WorkflowRepo; workflow: Workflow; taxonomy: () => Taxonomy; clock: () => Date; ratingWindowMs: number };
+export type WorkbenchDeps = { items: ItemsRepo; files: FileStore; calendar: () => WorkCalendar; hours: WorkingHours; users: UsersRepo; repo: WorkflowRepo; workflow: Workflow; taxonomy: () => Taxonomy; clock: () => Date; ratingWindowMs: number };
 
 const LIST_LIMIT = 200;
 
@@ -26,6 +30,9 @@ export type ItemView = {
   people: Map<number, string>;
   /** Whom a head may give the item to. */
   colleagues: StaffRow[];
+  attachments: { id: number; source: string; contentType: string; url: string | null }[];
+  /** Working minutes left to sign for and to answer (negative once late); null when not running. */
+  clock: { ack: number | null; reply: number | null; dayMinutes: number };
 };
 
 /** What staff see and do in the workbench; every action goes through the workflow. */
@@ -44,18 +51,29 @@ export function createWorkbench(deps: WorkbenchDeps) {
     canRoute: (p: Principal) => isDispatcher(p),
 
     /** The triage queue (dispatchers): unrouted and returned items, then those waiting for a decision. */
-    async triage(p: Principal): Promise<{ waiting: Item[]; decisions: Item[] }> {
+    async triage(p: Principal): Promise<{ waiting: Item[]; decisions: Item[]; returns: Map<number, ItemEvent> }> {
       if (!isDispatcher(p)) throw new Forbidden('only dispatchers route items');
       const scope = scopeFor(p, deps.taxonomy());
-      return { waiting: await deps.items.listTriage(scope, TRIAGE, LIST_LIMIT), decisions: await deps.items.listAwaitingDecision(scope, ANSWERED, LIST_LIMIT) };
+      const waiting = await deps.items.listTriage(scope, TRIAGE, LIST_LIMIT);
+      const returns = await deps.items.latestEventsOfType(waiting.filter((i) => i.status === 'returned').map((i) => i.id), 'returned');
+      return { waiting, decisions: await deps.items.listAwaitingDecision(scope, ANSWERED, LIST_LIMIT), returns };
     },
 
-    /** Open items the principal is responsible for, most urgent first. */
-    async inbox(p: Principal): Promise<Item[]> {
-      const scope = scopeFor(p, deps.taxonomy());
-      // Department roles and inspectors see their own division's items; bureau-wide roles all of them.
-      const mine = p.departmentCode && (p.role === 'head' || p.role === 'staff' || p.role === 'inspector') ? { ...scope, departments: [p.departmentCode] } : scope;
-      return deps.items.listOpen(mine, IN_INBOX, LIST_LIMIT);
+    /** Routes several triage items to one category; each is its own action, and refusals are reported, not fatal. */
+    async routeMany(p: Principal, codes: readonly string[], category: string): Promise<{ routed: string[]; refused: { code: string; reason: string }[] }> {
+      const routed: string[] = [];
+      const refused: { code: string; reason: string }[] = [];
+      for (const code of codes) {
+        try {
+          await this.act(p, code, 'route', { category });
+          routed.push(code);
+        } catch (err) {
+          const e = err as { status?: number; details?: { reason?: string } };
+          if (![400, 403, 404, 409].includes(e.status ?? 0)) throw err;
+          refused.push({ code, reason: e.details?.reason ?? (e.status === 404 ? 'not_found' : 'state') });
+        }
+      }
+      return { routed, refused };
     },
 
     /** One item with what this principal may see of its timeline, its group, and what they may do. */
@@ -71,7 +89,20 @@ export function createWorkbench(deps: WorkbenchDeps) {
       const people = new Map((await deps.users.findManyByIds([...ids])).map((u) => [u.id, u.name ?? u.username]));
       const can = abilities(p, item);
       const colleagues = can.assign && item.departmentCode ? await deps.users.listDepartmentStaff(item.departmentCode) : [];
-      return { item, events, group, extensions: await deps.repo.listExtensions(item.id), abilities: can, people, colleagues };
+      const attachments = (await deps.items.listAttachments(item.id)).map((a) => ({ id: Number(a.id), source: a.source as string, contentType: a.content_type as string, url: (a.url as string) ?? null }));
+      const now = deps.clock();
+      const left = (due: Date | null) => (due ? workingMinutesBetween(now, due, deps.calendar(), deps.hours) : null);
+      const running = WITH_DEPARTMENT.includes(item.status);
+      const clock = { ack: item.status === 'assigned' ? left(item.ackDueAt) : null, reply: running ? left(item.replyDueAt) : null, dayMinutes: workdayMinutes(deps.hours) };
+      return { item, events, group, extensions: await deps.repo.listExtensions(item.id), abilities: can, people, colleagues, attachments, clock };
+    },
+
+    /** A stored photo of an item, for those who may read the item; null when there is no such file. */
+    async photo(p: Principal, code: string, attachmentId: number): Promise<{ path: string; contentType: string } | null> {
+      const item = await readable(p, code);
+      const a = (await deps.items.listAttachments(item.id)).find((x) => Number(x.id) === attachmentId && x.source === 'upload');
+      const file = a ? deps.files.pathOf(a.storage_key as string) : null;
+      return file ? { path: file, contentType: a!.content_type as string } : null;
     },
 
     /** Takes one action on an item the principal can read. */

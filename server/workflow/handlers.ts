@@ -86,7 +86,7 @@ export const HANDLERS: Handlers = {
 
   async reply(c) {
     const text = c.input.text;
-    await must(c.deps.items.markAnswered(c.item.id, from('reply'), c.now, c.tx));
+    await must(c.deps.items.markAnswered(c.item.id, from('reply'), Boolean(c.item.contactPhone), c.now, c.tx));
     return { toStatus: 'answered', events: [{ note: text }], notify: (u, t) => c.deps.notifier.itemAnswered(u, text, t) };
   },
 

@@ -1,5 +1,5 @@
 import { createWorkCalendar, missingYearWarning } from '../../../server/deadlines/calendar';
-import { addWorkingMinutes, computeDeadlines, DEFAULT_HOURS } from '../../../server/deadlines/working-time';
+import { addWorkingMinutes, computeDeadlines, DEFAULT_HOURS, workingMinutesBetween } from '../../../server/deadlines/working-time';
 
 const hours = { ...DEFAULT_HOURS, tz: 'Asia/Shanghai' };
 const cal = createWorkCalendar();
@@ -70,5 +70,18 @@ describe('computeDeadlines', () => {
     expect(shIso(d.ackDueAt)).toBe('2026-11-30 09:30');
     expect(shIso(d.replyDueAt)).toBe('2026-12-02 16:00');
     expect(shIso(d.maxDueAt)).toBe('2026-12-08 16:00');
+  });
+});
+
+describe('working time between two instants', () => {
+  it.each([
+    ['within a morning', '2026-11-23T02:00:00Z', '2026-11-23T04:00:00Z', 120],
+    ['overnight counts nothing', '2026-11-23T09:30:00Z', '2026-11-24T01:00:00Z', 0],
+    ['over a weekend', '2026-11-27T08:30:00Z', '2026-11-30T02:00:00Z', 60 + 60],
+    ['three full days', '2026-11-23T02:00:00Z', '2026-11-26T02:00:00Z', 3 * 510],
+    ['past the deadline is negative', '2026-11-26T02:00:00Z', '2026-11-23T02:00:00Z', -3 * 510],
+    ['across National Day', '2026-09-30T08:30:00Z', '2026-10-08T02:00:00Z', 60 + 60],
+  ])('%s', (_n, a, b, expected) => {
+    expect(workingMinutesBetween(new Date(a), new Date(b), cal, hours)).toBe(expected);
   });
 });
