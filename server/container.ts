@@ -95,6 +95,7 @@ export async function buildContainer(
           }
         }
       : undefined,
+    emailCitizen: mailer.configured ? (to, subject, body, itemId, dedupeKey, tx) => emailOutbox.enqueue({ to, subject, body, purpose: 'citizen', itemId, dedupeKey }, tx) : undefined,
   });
   const notifier = outbox.notifier;
   const routingRepo = createRoutingRepo(db);

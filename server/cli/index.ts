@@ -41,13 +41,13 @@ const commands: Record<string, Command> = {
   },
   'user:create': {
     usage:
-      'user:create --username U --role R [--department CODE] [--name N] [--phone P]\n  Creates a staff account; the password is read from standard input.\n  Roles: admin, dispatcher, head, staff, inspector, auditor (head and staff need --department).\n  Example: echo "a long passphrase" | npm run cli -- user:create --username admin --role admin',
+      'user:create --username U --role R [--department CODE] [--name N] [--phone P] [--email E]\n  Creates a staff account; the password is read from standard input. Alerts go to the phone by SMS and, when SMTP_URL is set, to the email.\n  Roles: admin, dispatcher, head, staff, inspector, auditor (head and staff need --department).\n  Example: echo "a long passphrase" | npm run cli -- user:create --username admin --role admin',
     async run(args, io) {
-      const { values } = parseArgs({ args, options: { username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } } });
+      const { values } = parseArgs({ args, options: { username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' }, email: { type: 'string' } } });
       if (!values.username || !values.role) throw new UsageError('--username and --role are required');
       const password = (await readStdin(io.stdin)).replace(/\r?\n$/, '');
       return withContainer(async (c) => {
-        const u = await c.users.createUser({ username: values.username as string, password, role: values.role as string, departmentCode: values.department ?? null, name: values.name ?? null, phone: values.phone ?? null });
+        const u = await c.users.createUser({ username: values.username as string, password, role: values.role as string, departmentCode: values.department ?? null, name: values.name ?? null, phone: values.phone ?? null, email: values.email ?? null });
         io.stdout.write(`created user ${u.username} (id ${u.id}, role ${u.role})\n`);
         return 0;
       });

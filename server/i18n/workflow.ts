@@ -1,5 +1,8 @@
 /** Texts of the item workflow: what staff read on actions and timelines, and what citizens are told. */
 export const workflowZh = {
+  'wb.refuse.label': '不同意退单，仍由{department}办理：说明',
+  'wb.refuse.hint': '说明会记入办理记录，处室可以看到。要改派，请在上面选择其他类别。',
+  'wb.refuse.submit': '不同意退单',
   'wb.clock.left': '还剩{span}',
   'wb.clock.late': '已超时{span}',
   'wb.clock.days': '{d}个工作日{h}小时',
@@ -166,6 +169,9 @@ export const workflowZh = {
 };
 
 export const workflowEn: Record<keyof typeof workflowZh, string> = {
+  'wb.refuse.label': 'Refuse the return; {department} keeps it: note',
+  'wb.refuse.hint': 'The note goes into the timeline for the division. To reroute instead, choose another category above.',
+  'wb.refuse.submit': 'Refuse the return',
   'wb.clock.left': '{span} left',
   'wb.clock.late': '{span} late',
   'wb.clock.days': '{d} working day(s) {h} h',

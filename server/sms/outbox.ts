@@ -22,6 +22,8 @@ export type OutboxDeps = {
   staffPhones: (item: Item, audience: readonly StaffAudience[], tx: Tx) => Promise<string[]>;
   /** Also tells staff by email when email is configured. */
   email?: (item: Item, audience: readonly StaffAudience[], subject: string, body: string, dedupeKey: string, tx: Tx) => Promise<void>;
+  /** Writes to a citizen who left an email and no phone (answers, new dates), when email is configured. */
+  emailCitizen?: (to: string, subject: string, body: string, itemId: number, dedupeKey: string, tx: Tx) => Promise<void>;
 };
 
 export type StaffAudience = 'heads' | 'handler' | 'dispatchers' | 'leadership';
@@ -61,7 +63,11 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   async function tellCitizen(item: Item, body: string, purpose: string, key: string, tx: Tx, link = false) {
-    if (!item.contactPhone) return;
+    if (!item.contactPhone) {
+      // Email has room for the whole text; the link lets the citizen rate and follow the item.
+      if (item.contactEmail && deps.emailCitizen) await deps.emailCitizen(item.contactEmail, body.slice(0, 60), `${body}\n\n${itemLink(item)}`, item.id, `${key}:email`, tx);
+      return;
+    }
     await enqueue({ to: item.contactPhone, body, purpose, itemId: item.id, dedupeKey: key, ...(link ? { link: itemLink(item) } : {}) }, tx);
   }
 

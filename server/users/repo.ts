@@ -19,9 +19,9 @@ const toStaffRow = (r: Record<string, unknown>): StaffRow => ({
 
 export function createUsersRepo(db: Tx) {
   return {
-    async insertUser(u: { username: string; passwordHash: string; role: Role; departmentCode: string | null; name: string | null; phone: string | null }, at: Date, tx: Tx = db) {
+    async insertUser(u: { username: string; passwordHash: string; role: Role; departmentCode: string | null; name: string | null; phone: string | null; email?: string | null }, at: Date, tx: Tx = db) {
       const [row] = await tx('users')
-        .insert({ username: u.username, password_hash: u.passwordHash, role: u.role, department_code: u.departmentCode, name: u.name, phone: u.phone, created_at: at })
+        .insert({ username: u.username, password_hash: u.passwordHash, role: u.role, department_code: u.departmentCode, name: u.name, phone: u.phone, email: u.email ?? null, created_at: at })
         .returning('id');
       return Number(typeof row === 'object' ? row.id : row);
     },

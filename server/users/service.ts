@@ -24,16 +24,18 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key).dige
 export function createUserService(deps: UserDeps) {
   return {
     /** Creates a staff account with a password hash from the injected hasher (argon2id). */
-    async createUser(input: { username: string; password: string; role: string; departmentCode: string | null; name: string | null; phone?: string | null }) {
+    async createUser(input: { username: string; password: string; role: string; departmentCode: string | null; name: string | null; phone?: string | null; email?: string | null }) {
       const role = checkRole(input.role, input.departmentCode, deps.taxonomy());
       if (!/^[a-zA-Z0-9._-]{3,64}$/.test(input.username)) throw new Invalid('username: 3–64 letters, digits, dot, dash or underscore');
       if (input.password.length < 10) throw new Invalid('password must be at least 10 characters');
       const phone = input.phone ? normalizePhone(input.phone) : null;
       if (input.phone && !phone) throw new Invalid(`phone "${input.phone}" is not a mobile number`);
+      const email = input.email?.trim().toLowerCase() || null;
+      if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) throw new Invalid(`email "${input.email}" is not an email address`);
       const passwordHash = await deps.passwords.hash(input.password);
       const now = deps.clock();
       try {
-        const id = await deps.users.insertUser({ username: input.username, passwordHash, role, departmentCode: input.departmentCode, name: input.name, phone }, now);
+        const id = await deps.users.insertUser({ username: input.username, passwordHash, role, departmentCode: input.departmentCode, name: input.name, phone, email }, now);
         await deps.audit.record('user.create', { type: 'cli', id: null }, { userId: id, username: input.username, role }, now);
         return { id, username: input.username, role };
       } catch (err) {

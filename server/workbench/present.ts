@@ -141,6 +141,8 @@ export function presentItem(data: ItemView, ctx: ViewCtx, revealed: Record<strin
     classification: classificationText(item, t, lang, taxonomy),
     suggestions: presentRow(item, ctx).suggestions,
     revealed: Boolean(revealed),
+    // A return the dispatcher refuses sends the item back to the same division, with a note.
+    returnedFrom: item.status === 'returned' && item.categoryCode ? { category: item.categoryCode, department: nameIn(lang, taxonomy.department(item.departmentCode)) } : null,
     photos: data.attachments.filter((a) => a.source === 'upload').map((a, i) => ({ href: `/workbench/items/${formatCode(item.code)}/photos/${a.id}`, alt: t('wb.item.photo', { n: i + 1 }) })),
     links: data.attachments.filter((a) => a.source === 'url' && a.url && /^https:\/\//.test(a.url)).map((a, i) => ({ href: a.url as string, label: t('wb.item.mms', { n: i + 1, type: a.contentType }) })),
     supplements: data.events.filter((e) => e.type === 'supplement' && e.note).map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), text: e.note as string })),

@@ -155,16 +155,21 @@ describe('workbench', () => {
     const dispatcher = await signIn('dispatcher');
     const triage = await dispatcher.get('/workbench/triage').expect(200);
     expect(triage.text).toContain(codeOf(misrouted));
+    expect(triage.text).toContain('食品安全监管处退单'); // why it waits, and the division's reason
+    expect(triage.text).toContain('属于消费纠纷，不是食品安全');
     const token = csrfFrom(triage.text);
     await dispatcher.post(`/workbench/items/${codeOf(misrouted)}/route`).type('form').send({ _csrf: token, category: 'consumer_dispute', back: 'triage' }).expect(303);
-    await dispatcher.post(`/workbench/items/${codeOf(fine)}/route`).type('form').send({ _csrf: token, category: 'food_safety', back: 'triage' }).expect(303);
+    const refusePage = (await dispatcher.get(`/workbench/items/${codeOf(fine)}`).expect(200)).text;
+    expect(refusePage).toContain('id="form-refuse-return"');
+    await dispatcher.post(`/workbench/items/${codeOf(fine)}/route`).type('form').send({ _csrf: token, category: 'food_safety', note: '老鼠属于食品安全问题，请处理' }).expect(303);
 
     const examples = await t.c.repos.routing.listExamples();
     expect(examples.filter((e) => e.itemId === misrouted.id)).toEqual([expect.objectContaining({ label: 'consumer_dispute', source: 'return' })]);
     expect(examples.filter((e) => e.itemId === fine.id)).toEqual([]);
     expect((await t.c.items.findByCode(misrouted.code))!.item).toMatchObject({ status: 'assigned', departmentCode: 'consumer' });
     const { events } = (await t.c.items.findByCode(fine.code))!;
-    expect(events.map((e) => e.type)).toContain('return_rejected');
+    expect(events.find((e) => e.type === 'return_rejected')?.note).toBe('老鼠属于食品安全问题，请处理');
+    expect((await head.get(`/workbench/items/${codeOf(fine)}`).expect(200)).text).toContain('老鼠属于食品安全问题，请处理');
   });
 
   it('refuses a return after the acknowledgement window', async () => {
