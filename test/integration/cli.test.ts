@@ -39,7 +39,7 @@ describe('command line', () => {
   it('creates an administrator with the password from standard input, hashed with argon2id', async () => {
     const r = await cli(['user:create', '--username', 'admin', '--role', 'admin', '--name', '管理员'], 'a long passphrase\n');
     expect(r).toMatchObject({ code: 0 });
-    const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+    const db = knexFactory({ client: 'sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
     const row = await db('users').where({ username: 'admin' }).first();
     await db.destroy();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
@@ -69,7 +69,7 @@ describe('command line', () => {
     expect((await cli(['rule:add', '--category', 'food_safety'])).code).toBe(2);
     expect(await cli(['category:threshold', '--category', 'food_safety', '--threshold', '0.95'])).toMatchObject({ code: 0 });
     expect((await cli(['category:threshold', '--category', 'food_safety', '--threshold', '1.5'])).code).toBe(2);
-    const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+    const db = knexFactory({ client: 'sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
     const rules = await db('keyword_rules').select('phrase', 'category_code', 'priority');
     const food = await db('categories').where({ code: 'food_safety' }).first('auto_threshold');
     await db.destroy();
@@ -91,7 +91,7 @@ describe('command line', () => {
     expect(await cli(['calendar:set', '--date', '2027-02-20', '--workday'])).toMatchObject({ code: 0 });
     expect((await cli(['calendar:set', '--date', '2027-02-30', '--holiday'])).code).toBe(2);
     expect((await cli(['calendar:set', '--date', '2027-02-08', '--holiday', '--workday'])).code).toBe(2);
-    const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+    const db = knexFactory({ client: 'sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
     const rows = await db('calendar_days').orderBy('date').select('date', 'is_workday', 'note');
     await db.destroy();
     expect(rows.map((r) => [r.date, Boolean(r.is_workday), r.note])).toEqual([
