@@ -74,6 +74,19 @@ describe("the department's day in the workbench", () => {
     await auditor.post(`/workbench/items/${code}/note`).type('form').send({ _csrf: csrfFrom(view), text: 'x' }).expect(403);
   });
 
+  it('offers a dispatcher no routing form on a signed-for item, and a forged one answers 409 (the old live bug)', async () => {
+    const { item } = await t.c.items.submit(buildSubmission('超市卖的鸡蛋是臭的。', { topic: 'food_safety' }));
+    const code = dashed(item.code);
+    const head = await signIn('food-head');
+    await head.post(`/workbench/items/${code}/accept`).type('form').send({ _csrf: await tokenOn(head, `/workbench/items/${code}`) }).expect(303);
+    const dispatcher = await signIn('dispatcher');
+    const page = (await dispatcher.get(`/workbench/items/${code}`).expect(200)).text;
+    expect(page).not.toContain(`/workbench/items/${code}/route"`);
+    const forged = await dispatcher.post(`/workbench/items/${code}/route`).type('form').send({ _csrf: csrfFrom(page), category: 'consumer_dispute' }).expect(409);
+    expect(forged.text).toContain('工单状态已变化');
+    expect((await t.c.items.findByCode(item.code))!.item).toMatchObject({ status: 'accepted', departmentCode: 'food' });
+  });
+
   it('refuses an extension past the maximum in the head’s words and keeps the reason typed', async () => {
     const { item } = await t.c.items.submit(buildSubmission('饭店后厨老鼠乱窜。', { topic: 'food_safety' }));
     const code = dashed(item.code);
