@@ -82,6 +82,38 @@ describe('JSON API actions', () => {
     await post('brand-system', `${code}/note`, { text: '看看' }).expect(404);
   });
 
+  it('assigns, closes, upholds, publishes, reveals, rejects and merges, each as its role may', async () => {
+    await t.c.users.createUser({ username: 'food-clerk-user', password: 'a long passphrase', role: 'staff', departmentCode: 'food', name: '科员 周' });
+    const { item } = await t.c.items.submit(buildSubmission('蛋糕店用过期奶油。', { topic: 'food_safety', consentPublish: true }));
+    const code = dashed(item.code);
+    await post('food-system', `${code}/assign`, { username: 'nobody' }).expect(400);
+    expect((await post('food-system', `${code}/assign`, { username: 'food-clerk-user' }).expect(200)).body).toMatchObject({ status: 'accepted', assignee: '科员 周' });
+    await post('food-system', `${code}/reply`, { text: '已责令停业整改。' }).expect(200);
+    await post('food-clerk', `${code}/close`).expect(403); // staff do not close
+    expect((await post('food-system', `${code}/close`).expect(200)).body.status).toBe('closed');
+    await post('dispatch-system', `${code}/uphold`, { reason: '答复正确' }).expect(409); // nobody was unsatisfied
+    await t.c.workflow.apply('rate', item.id, { citizen: true }, { value: 3, reason: '没有罚款' });
+    const upheld = (await post('dispatch-system', `${code}/uphold`, { reason: '已依法处理，整改到位' }).expect(200)).body;
+    expect(upheld.events.at(-1)).toMatchObject({ type: 'answer_upheld', visibility: 'public', note: '已依法处理，整改到位' });
+    await post('food-system', `${code}/publish`, { approve: true }).expect(403);
+    await post('dispatch-system', `${code}/publish`, { approve: true }).expect(200);
+    expect((await t.c.items.findByCode(item.code))!.item.publishedAt).not.toBeNull();
+    const revealed = (await post('food-system', `${code}/reveal`).expect(200)).body;
+    expect(revealed.contact.phone).toBe('+8613800138000');
+    await post('auditor', `${code}/reveal`).expect(403);
+
+    const spam = (await t.c.items.submit(buildSubmission('asdfgh qwerty zxcv'))).item;
+    await post('dispatch-system', `${dashed(spam.code)}/reject`, {}).expect(400);
+    expect((await post('dispatch-system', `${dashed(spam.code)}/reject`, { reason: '无意义内容' }).expect(200)).body.status).toBe('rejected');
+    const first = (await t.c.items.submit(buildSubmission('北门菜市场的电子秤作弊，一斤少二两。', { topic: 'product_quality' }))).item;
+    const again = (await t.c.items.submit(buildSubmission('北门菜市场电子秤有问题，短斤少两。', { topic: 'product_quality' }))).item;
+    await post('dispatch-system', `${dashed(again.code)}/merge`, { into: dashed(again.code) }).expect(400); // not into itself
+    await post('dispatch-system', `${dashed(again.code)}/merge`, { into: dashed(spam.code) }).expect(400); // not into a finished item
+    const merged = (await post('dispatch-system', `${dashed(again.code)}/merge`, { into: dashed(first.code) }).expect(200)).body;
+    expect(merged.status).toBe('merged');
+    expect((await t.c.items.findByCode(first.code))!.events.map((e) => e.type)).toContain('merged_from');
+  });
+
   it('answers bad input with 400, a role that may not with 403, another division with 404 and a stale status with 409', async () => {
     const { item } = await t.c.items.submit(buildSubmission('超市卖过期面包。', { topic: 'food_safety' }));
     const code = dashed(item.code);
