@@ -21,6 +21,8 @@ export type Config = Readonly<{
     signatureCheck: boolean;
   }>;
   smsThreadWindowMs: number;
+  /** The durable journal of texts answered while the database was unreachable. */
+  smsJournalDir: string;
   smsSimulator: boolean;
   redisUrl: string | null;
   logLevel: string;
@@ -44,6 +46,7 @@ const schema = z.object({
   SMS_SIGNATURE_CHECK: z.enum(['on', 'off']).default('on'),
   APP_TIMEZONE: z.string().default('Asia/Shanghai'),
   UPLOAD_DIR: z.string().optional(),
+  SMS_JOURNAL_DIR: z.string().min(1).optional(),
   SMS_THREAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
   SMS_SIMULATOR: z.enum(['on', 'off']).default('off'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signatureCheck: e.SMS_SIGNATURE_CHECK !== 'off',
     }),
     smsThreadWindowMs: e.SMS_THREAD_MINUTES * 60_000,
+    smsJournalDir: path.resolve(e.SMS_JOURNAL_DIR ?? path.join(dataDir, 'journal')),
     smsSimulator: e.SMS_SIMULATOR === 'on' && !isProduction,
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),

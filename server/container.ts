@@ -31,6 +31,8 @@ import { createEmailOutbox, createEmailWorker } from './email/outbox';
 import { createSmtpMailer } from './email/mailer';
 import type { Tx } from './db';
 import { createSmsInbound } from './sms/inbound';
+import { createSmsJournal } from './sms/journal';
+import { createPoller } from './jobs/poller';
 import { createOutbox, createSmsWorker } from './sms/outbox';
 import { createSmsRepo } from './sms/repo';
 import { createSweep } from './deadlines/sweep';
@@ -113,24 +115,28 @@ export async function buildContainer(
   const users = createUserService({ users: usersRepo, audit, taxonomy: getTaxonomy, clock, passwords });
   const auth = createAuthService({ db, repo: createAuthRepo(db), audit, clock, passwords });
   const sender = opts.sender ?? createTwilioSender(config.twilio);
+  const smsInbound = createSmsInbound({
+    db,
+    repo: smsRepo,
+    itemsRepo,
+    items,
+    workflow,
+    taxonomy: getTaxonomy,
+    clock,
+    tz,
+    threadWindowMs: opts.smsThreadWindowMs ?? config.smsThreadWindowMs,
+    sendLate: (to, body, key) => outbox.enqueue({ to, body, purpose: 'late_reply', itemId: null, dedupeKey: key }, db),
+    logger: opts.logger,
+    replyBudgetMs: opts.smsReplyBudgetMs ?? 1500,
+    journal: createSmsJournal(config.smsJournalDir),
+  });
   const sms = {
     repo: smsRepo,
     outbox,
     sender,
-    inbound: createSmsInbound({
-      db,
-      repo: smsRepo,
-      itemsRepo,
-      items,
-      workflow,
-      taxonomy: getTaxonomy,
-      clock,
-      tz,
-      threadWindowMs: opts.smsThreadWindowMs ?? config.smsThreadWindowMs,
-      sendLate: (to, body, key) => outbox.enqueue({ to, body, purpose: 'late_reply', itemId: null, dedupeKey: key }, db),
-      logger: opts.logger,
-      replyBudgetMs: opts.smsReplyBudgetMs ?? 1500,
-    }),
+    inbound: smsInbound,
+    /** Replays the journal every few seconds until the database takes every delivery in it. */
+    journal: createPoller(async () => smsInbound.replayJournal(), { name: 'SMS journal replay', logger: opts.logger, enabled: () => true }),
     worker: createSmsWorker({ db, repo: smsRepo, sender, clock, statusCallback: `${config.publicBaseUrl}/sms/status`, logger: opts.logger }),
   };
 
@@ -165,6 +171,7 @@ export async function buildContainer(
     async close() {
       await sms.worker.stop();
       await emailWorker.stop();
+      await sms.journal.stop();
       await redis?.quit().catch(() => redis.disconnect());
       await db.destroy();
     },

@@ -22,6 +22,9 @@ async function main() {
   if (calendarWarning) logger.warn(calendarWarning);
   container.sms.worker.start();
   container.email.worker.start();
+  // Texts answered while the database was unreachable are handled as soon as it is back.
+  container.sms.inbound.replayJournal().catch((err) => logger.error({ err }, 'journal replay failed'));
+  container.sms.journal.start(5_000);
   // Deadline sweeps are idempotent, so every process may run them; the events record each once.
   setInterval(() => {
     container.sweep().catch((err) => logger.error({ err }, 'deadline sweep failed'));

@@ -11,6 +11,7 @@ import type { Taxonomy } from '../taxonomy/service';
 import { detectLang, parseSmsCommand } from './commands';
 import type { SmsRepo } from './repo';
 import { smsTexts } from './texts';
+import type { SmsJournal } from './journal';
 
 export type InboundSms = {
   sid: string;
@@ -35,6 +36,8 @@ export type InboundDeps = {
   logger: Logger;
   /** How long the webhook may wait for the full reply before answering "received, code follows". */
   replyBudgetMs: number;
+  /** Where a delivery answered before it was committed is kept until it is (SPEC §11). */
+  journal: SmsJournal;
 };
 
 // Thrown inside the transaction to roll back a text refused by the rate limit: nothing is stored.
@@ -159,15 +162,43 @@ export function createSmsInbound(deps: InboundDeps) {
       const first = await Promise.race([work, late]);
       clearTimeout(timer);
       if (first !== null) return first;
+      // The citizen is about to hear "received": the delivery must survive this process first.
+      await deps.journal.write(delivery);
       work
         .then(async (xml) => {
-          const text = replyText(xml);
-          if (text) await deps.sendLate(delivery.from, text, `late:${delivery.sid}`);
+          await api.finishLate(delivery, xml);
         })
-        .catch((err) => deps.logger.error({ err, sid: delivery.sid }, 'late SMS handling failed'));
+        .catch((err) => deps.logger.error({ err, sid: delivery.sid }, 'late SMS handling failed; it stays in the journal'));
       // An opt-out is answered by Twilio itself; everything else hears that the text arrived.
       if (parseSmsCommand(delivery.body).type === 'optout') return twiml(null);
       return twiml(smsTexts(detectLang(delivery.body), deps.taxonomy(), deps.tz).working());
+    },
+
+    /** After a late delivery is committed: its full reply follows as a text, and the journal forgets it. */
+    async finishLate(delivery: InboundSms, xml: string): Promise<void> {
+      const text = replyText(xml);
+      if (text) await deps.sendLate(delivery.from, text, `late:${delivery.sid}`);
+      await deps.journal.remove(delivery.sid);
+    },
+
+    /**
+     * Replays the journal: each delivery is handled as if Twilio sent it again (idempotent on its
+     * MessageSid), so one that did commit before a crash is not handled twice. Returns how many were
+     * settled; those the database still refuses stay for the next run.
+     */
+    async replayJournal(): Promise<{ replayed: number; waiting: number }> {
+      let replayed = 0;
+      let waiting = 0;
+      for (const delivery of await deps.journal.pending()) {
+        try {
+          await api.finishLate(delivery, await api.receive(delivery));
+          replayed++;
+        } catch (err) {
+          waiting++;
+          deps.logger.warn({ err: (err as Error).message, sid: delivery.sid }, 'journal replay deferred');
+        }
+      }
+      return { replayed, waiting };
     },
 
     /**

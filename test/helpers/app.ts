@@ -24,6 +24,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; app?: A
     NODE_ENV: 'test',
     SESSION_SECRET: 'test-secret-test-secret-test-secret',
     UPLOAD_DIR: path.join(testDb.dir, 'uploads'),
+    SMS_JOURNAL_DIR: path.join(testDb.dir, 'journal'),
     ...opts.env,
   });
   const now = { value: opts.now ?? new Date('2026-11-23T02:00:00Z') }; // Monday 10:00 in Shanghai
