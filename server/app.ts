@@ -85,7 +85,7 @@ export function createApp(c: Container, opts: AppOptions = {}) {
     }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: secure ? '7d' : 0, fallthrough: false }));
-  app.use(healthRoutes(c.db));
+  app.use(healthRoutes(c.db, async () => (await c.sms.inbound.journalCount())));
   app.use(cookieParser());
   app.use(i18n({ secureCookies: secure }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100, verify: verifyFormUtf8 }));

@@ -174,6 +174,9 @@ export function createSmsInbound(deps: InboundDeps) {
       return twiml(smsTexts(detectLang(delivery.body), deps.taxonomy(), deps.tz).working());
     },
 
+    /** How many deliveries wait in the journal. */
+    journalCount: () => deps.journal.count(),
+
     /** After a late delivery is committed: its full reply follows as a text, and the journal forgets it. */
     async finishLate(delivery: InboundSms, xml: string): Promise<void> {
       const text = replyText(xml);

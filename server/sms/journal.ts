@@ -46,6 +46,15 @@ export function createSmsJournal(dir: string) {
     async remove(sid: string): Promise<void> {
       await fs.rm(fileOf(sid), { force: true });
     },
+    /** How many deliveries wait, without reading them (for /readyz). */
+    async count(): Promise<number> {
+      try {
+        return (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).length;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw err;
+      }
+    },
     /** The deliveries waiting to be replayed, oldest first. */
     async pending(): Promise<InboundSms[]> {
       let names: string[];

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import request from 'supertest';
 import { createSmsJournal } from '../../server/sms/journal';
 import { codeIn, newPhone, newSid, replyOf, startSmsApp, text, type SmsTestApp } from '../helpers/sms';
 
@@ -50,8 +51,10 @@ describe('the SMS journal', () => {
     await t.c.sms.inbound.replayJournal();
     fs.mkdirSync(t.c.config.smsJournalDir, { recursive: true });
     fs.writeFileSync(`${t.c.config.smsJournalDir}/${sid}.json`, JSON.stringify({ sid, from, to: null, body: '学校门口卖三无辣条', media: [] }));
+    expect((await request(t.app).get('/readyz').expect(200)).text).toBe('ready; 1 text(s) in the SMS journal waiting to be stored');
     expect(await t.c.sms.inbound.replayJournal()).toEqual({ replayed: 1, waiting: 0 });
     expect(journalFiles()).toEqual([]);
+    expect((await request(t.app).get('/readyz').expect(200)).text).toBe('ready');
     const late = (await t.c.sms.repo.listOutbox({ to: from })).filter((o) => o.purpose === 'late_reply');
     expect(late).toHaveLength(1);
     const item = (await t.c.items.findByCode(codeIn(late[0].body).replace('-', '')))!.item;
