@@ -42,6 +42,10 @@ export type Rule = {
   /** The event it writes, and who may see that event. */
   event: string;
   visibility: 'public' | 'internal';
+  /**
+   * Whom it tells by SMS or email. Returns, extension requests and unsatisfied ratings are not texted:
+   * they wait in the dispatchers' triage queue, which is where dispatchers work.
+   */
   notifies: readonly Audience[];
 };
 
@@ -87,12 +91,12 @@ const mayCall: Who = (a, item) => isHandler(person(a), item) || actsAsHead(perso
 export const TRANSITIONS: Record<Action, Rule> = {
   route: { from: [...TRIAGE, 'assigned'], who: dispatcher, event: 'routed', visibility: 'public', notifies: ['citizen', 'department'] },
   accept: { from: ['assigned'], who: department, event: 'accepted', visibility: 'public', notifies: [] },
-  assign: { from: WITH_DEPARTMENT, who: head, event: 'assigned_to', visibility: 'internal', notifies: ['handler'] },
+  assign: { from: WITH_DEPARTMENT, who: head, event: 'assigned_to', visibility: 'internal', notifies: [] },
   note: { from: 'any', who: staffWhoWork, event: 'note', visibility: 'internal', notifies: [] },
   reply: { from: SIGNED, who: handlerOrHead, event: 'answered', visibility: 'public', notifies: ['citizen'] },
-  return: { from: ['assigned', 'accepted'], who: department, event: 'returned', visibility: 'internal', notifies: ['dispatchers'] },
-  extension: { from: WITH_DEPARTMENT, who: head, event: 'extension_requested', visibility: 'internal', notifies: ['dispatchers'] },
-  'extension/decide': { from: WITH_DEPARTMENT, who: dispatcher, event: 'extension_decided', visibility: 'public', notifies: ['citizen', 'department'] },
+  return: { from: ['assigned', 'accepted'], who: department, event: 'returned', visibility: 'internal', notifies: [] },
+  extension: { from: WITH_DEPARTMENT, who: head, event: 'extension_requested', visibility: 'internal', notifies: [] },
+  'extension/decide': { from: WITH_DEPARTMENT, who: dispatcher, event: 'extension_decided', visibility: 'public', notifies: ['citizen'] },
   close: { from: ['answered'], who: headOrDispatcher, event: 'closed', visibility: 'public', notifies: ['citizen'] },
   reopen: { from: ANSWERED, who: dispatcher, event: 'reopened', visibility: 'public', notifies: ['citizen', 'department'] },
   uphold: { from: ANSWERED, who: dispatcher, event: 'answer_upheld', visibility: 'public', notifies: ['citizen'] },
@@ -101,7 +105,7 @@ export const TRANSITIONS: Record<Action, Rule> = {
   publish: { from: ANSWERED, who: dispatcher, event: 'published', visibility: 'internal', notifies: [] },
   reveal: { from: 'any', who: mayCall, event: 'contact_revealed', visibility: 'internal', notifies: [] },
   supplement: { from: OPEN, who: citizen, event: 'supplement', visibility: 'public', notifies: [] },
-  rate: { from: ANSWERED, who: citizen, event: 'rated', visibility: 'public', notifies: ['dispatchers'] },
+  rate: { from: ANSWERED, who: citizen, event: 'rated', visibility: 'public', notifies: [] },
   explain: { from: ANSWERED, who: citizen, event: 'rating_explained', visibility: 'public', notifies: [] },
   chase: { from: WITH_DEPARTMENT, who: system, event: 'chased', visibility: 'internal', notifies: ['department', 'handler', 'dispatchers', 'leadership'] },
 };
