@@ -1,0 +1,76 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { scopeFor } from '../../server/access/policy';
+import { csrfFrom, startTestApp, type TestApp } from '../helpers/app';
+import { principal } from '../helpers/workflow';
+import { TRIAGE } from '../../server/workflow/states';
+
+// The plans are SQLite's (EXPLAIN QUERY PLAN); PostgreSQL plans depend on statistics and are left to the bench.
+const sqliteOnly = process.env.TEST_DATABASE_URL ? describe.skip : describe;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.c.users.createUser({ username: 'food-head', password: 'a long passphrase', role: 'head', departmentCode: 'food', name: '处长' });
+});
+afterAll(() => t.close());
+
+type Query = { sql: string; bindings: unknown[] };
+
+/** Runs `fn` and returns the SELECTs on items it sent to the database. */
+async function captured(fn: () => Promise<unknown>): Promise<Query[]> {
+  const seen: Query[] = [];
+  const listener = (q: { sql: string; bindings?: unknown[] }) => {
+    if (/^select/i.test(q.sql) && /from [`"]?items[`"]?/i.test(q.sql)) seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  };
+  t.c.db.on('query', listener);
+  try {
+    await fn();
+  } finally {
+    t.c.db.removeListener('query', listener);
+  }
+  return seen;
+}
+
+/** The plan lines of a query; a full scan of items or a temporary sort of the whole table is a failure. */
+async function plan(q: Query): Promise<string[]> {
+  const rows = (await t.c.db.raw(`explain query plan ${q.sql}`, q.bindings as never[])) as { detail: string }[];
+  return rows.map((r) => r.detail);
+}
+
+const fullScan = (lines: string[]) => lines.some((l) => /^SCAN items$/.test(l.trim()) || /^SCAN items\b(?!.*USING)/.test(l.trim()));
+
+sqliteOnly('query plans at scale (SQLite)', () => {
+  it('recognises a full scan when it sees one', async () => {
+    expect(fullScan(await plan({ sql: 'select * from items where text like ?', bindings: ['%牛奶%'] }))).toBe(true);
+  });
+
+  it.each(['ackChaseAt', 'ackEscalateAt', 'warnAt', 'chaseAt', 'escalateAt'] as const)('the sweep finds due %s items through an index', async (step) => {
+    const [q] = await captured(() => t.c.repos.items.findLadderDue(step, new Date(), 200));
+    const lines = await plan(q);
+    expect(lines.join(' | ')).toMatch(/USING INDEX/);
+    expect(fullScan(lines)).toBe(false);
+    expect(lines.join(' | ')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it('the API lists newest first through the creation index', async () => {
+    const [q] = await captured(() => t.c.repos.items.listNewest(scopeFor(principal('dispatcher'), t.c.taxonomy()), {}, null, 51));
+    const lines = await plan(q);
+    expect(fullScan(lines)).toBe(false);
+    expect(lines.join(' | ')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it('the triage queue reads by status through an index', async () => {
+    const [q] = await captured(() => t.c.repos.items.listTriage(scopeFor(principal('dispatcher'), t.c.taxonomy()), TRIAGE, 200));
+    expect(fullScan(await plan(q))).toBe(false);
+  });
+
+  it('the department inbox reads its page through an index, never the whole table', async () => {
+    const agent: TestAgent = request.agent(t.app);
+    const token = csrfFrom((await agent.get('/login').expect(200)).text);
+    await agent.post('/login').type('form').send({ _csrf: token, username: 'food-head', password: 'a long passphrase' }).expect(303);
+    const queries = await captured(() => agent.get('/workbench/inbox').expect(200));
+    expect(queries.length).toBeGreaterThan(0);
+    for (const q of queries) expect({ sql: q.sql, fullScan: fullScan(await plan(q)) }).toEqual({ sql: q.sql, fullScan: false });
+  });
+});
