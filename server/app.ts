@@ -15,7 +15,7 @@ import { verifyFormUtf8 } from './http/body';
 import { createCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { i18n } from './http/i18n';
-import { limitByIp } from './http/rate-limit';
+import { limitAccepted } from './http/rate-limit';
 import { healthRoutes } from './health/routes';
 import { homeRoutes } from './home/routes';
 import { intakeRoutes } from './intake/routes';
@@ -109,7 +109,8 @@ export function createApp(c: Container, opts: AppOptions = {}) {
     next();
   });
 
-  const submitLimit = limitByIp(c.limiter('submit', { max: opts.submitLimit ?? 20, windowMs: 10 * 60_000 }), 'submit');
+  // Accepted submissions only, sized for an office kiosk or a carrier's shared address (one every 10 s).
+  const submitLimit = limitAccepted(c.limiter('submit', { max: opts.submitLimit ?? 60, windowMs: 10 * 60_000 }), 'submit');
   const trackMax = opts.trackLimit ?? 20;
   const tz = c.config.timezone;
   app.use(auth.routes);
@@ -118,8 +119,8 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   app.use(workbenchRoutes({ workbench: c.workbench, requireStaff: auth.requireStaff, csrf, taxonomy: c.taxonomy, tz: c.config.timezone, clock: c.clock }));
   app.use(inboxRoutes({ db: c.db, items: c.repos.items, taxonomy: c.taxonomy, clock: c.clock, tz: c.config.timezone, calendar: c.calendar, hours: c.hours, requireStaff: auth.requireStaff, csrf }));
   app.use(homeRoutes({ taxonomy: c.taxonomy, smsNumber: c.config.twilio.from ?? null }));
-  app.use(intakeRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
-  app.use(mailboxRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit }));
+  app.use(intakeRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit, secret: c.config.sessionSecret }));
+  app.use(mailboxRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit, secret: c.config.sessionSecret }));
   app.use(
     trackingRoutes({
       items: c.items,

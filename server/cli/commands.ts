@@ -1,7 +1,11 @@
 // Commands that live with their features register here, so index.ts stays free of feature imports.
 import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { classifyCommand, evalCommand } from '../classifier/cli';
+import { seedDir } from '../classifier/seed';
 import { registerCommand, withContainer } from './index';
+// Commands that live in their own feature's folder register themselves on import.
+import '../demo/command';
 
 registerCommand('classify', {
   usage:
@@ -11,8 +15,14 @@ registerCommand('classify', {
 
 registerCommand('classifier:eval', {
   usage:
-    'classifier:eval --train A.csv --test B.csv [--json] | --cv FILE.csv [--folds 5] [--seed 0] [--extra E.csv] [--json]\n  Trains a fresh model on A and scores B (or cross-validates one file); --json prints one line of figures.',
-  run: (args, io) => evalCommand(args, io),
+    'classifier:eval [--train A.csv --test B.csv | --cv FILE.csv] [--folds 5] [--seed 0] [--extra E.csv] [--json]\n  Trains a fresh model on A and scores B (or cross-validates one file); --json prints one line of figures.\n  With no file, cross-validates the shipped sample, server/classifier/seed/market-regulation.csv.',
+  run: (args, io) => {
+    // A fresh clone has no data set beside it: the shipped seed sample is the one file sure to exist.
+    if (args.some((a) => a === '--cv' || a === '--train' || a === '--test' || a === '--help' || a === '-h')) return evalCommand(args, io);
+    const sample = path.join(seedDir(), 'market-regulation.csv');
+    io.stderr.write(`no --cv or --train file given: cross-validating the shipped sample ${path.relative(process.cwd(), sample)}\n`);
+    return evalCommand(['--cv', sample, ...args], io);
+  },
 });
 
 registerCommand('classifier:train', {

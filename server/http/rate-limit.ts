@@ -1,11 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { TooManyRequests } from '../errors';
 
 /** Counts hits per key in fixed windows; false once a key is over its limit for the window. */
-export type Limiter = { hit(key: string): Promise<boolean> };
+export type Limiter = {
+  hit(key: string): Promise<boolean>;
+  /** True while a key is under its limit for the window; counts nothing. */
+  peek(key: string): Promise<boolean>;
+};
 
 export type LimitOptions = { max: number; windowMs: number };
 
@@ -29,6 +32,10 @@ export function createMemoryLimiter(opts: LimitOptions & { clock?: () => number 
       entry.count++;
       return entry.count <= opts.max;
     },
+    async peek(key) {
+      const entry = hits.get(key);
+      return !entry || entry.resetAt <= now() || entry.count < opts.max;
+    },
   };
 }
 
@@ -38,9 +45,18 @@ export function createMemoryLimiter(opts: LimitOptions & { clock?: () => number 
  * through: a rate limit must not take the site down with it.
  */
 export function createRedisLimiter(redis: Redis, opts: LimitOptions & { secret: string; scope: string; logger: Logger }): Limiter {
+  const keyFor = (key: string) => `pf:rl:${opts.scope}:${createHmac('sha256', opts.secret).update(key).digest('base64url').slice(0, 22)}`;
   return {
+    async peek(key) {
+      try {
+        return Number((await redis.get(keyFor(key))) ?? 0) < opts.max;
+      } catch (err) {
+        opts.logger.warn({ err, scope: opts.scope }, 'rate limit store unavailable; request allowed');
+        return true;
+      }
+    },
     async hit(key) {
-      const k = `pf:rl:${opts.scope}:${createHmac('sha256', opts.secret).update(key).digest('base64url').slice(0, 22)}`;
+      const k = keyFor(key);
       try {
         // SET NX starts the window with its expiry; INCR counts in it. Works on any Redis version.
         const results = (await redis.multi().set(k, 0, 'PX', opts.windowMs, 'NX').incr(k).exec()) as [Error | null, unknown][];
@@ -61,12 +77,18 @@ export function limiterFactory(deps: { redis: Redis | null; secret: string; logg
   return (scope, opts) => (deps.redis ? createRedisLimiter(deps.redis, { ...opts, scope, secret: deps.secret, logger: deps.logger }) : createMemoryLimiter(opts));
 }
 
-/** Limits state-changing requests per client address; the address is never stored in the clear. */
-export function limitByIp(limiter: Limiter, scope: string) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    limiter.hit(`${scope}:${req.ip}`).then(
-      (ok) => next(ok ? undefined : new TooManyRequests()),
-      (err) => next(err),
-    );
+/**
+ * Limits what an address gets accepted, not what it tries: a form sent back for a missing field costs
+ * nothing, so a kiosk or a carrier's shared address is only held up by real submissions. The route
+ * asks `allows` after validating (so the refusal can re-show what was typed) and `count`s once filed.
+ */
+export function limitAccepted(limiter: Limiter, scope: string) {
+  return {
+    allows: (req: Request) => limiter.peek(`${scope}:${req.ip}`),
+    count: async (req: Request) => {
+      await limiter.hit(`${scope}:${req.ip}`);
+    },
   };
 }
+
+export type AcceptedLimit = ReturnType<typeof limitAccepted>;

@@ -1,4 +1,5 @@
 import { authEn, authZh } from './auth';
+import { citizenEn, citizenZh } from './citizen';
 import { en } from './en';
 import { inboxEn, inboxZh } from './inbox';
 import { trackingEn, trackingZh } from './tracking';
@@ -7,8 +8,8 @@ import { workflowEn, workflowZh } from './workflow';
 import { zh } from './zh';
 
 // One catalog per area, merged: each area's file can be edited on its own.
-const zhAll = { ...zh, ...authZh, ...workbenchZh, ...workflowZh, ...trackingZh, ...inboxZh };
-const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn, ...workflowEn, ...trackingEn, ...inboxEn };
+const zhAll = { ...zh, ...authZh, ...workbenchZh, ...workflowZh, ...trackingZh, ...inboxZh, ...citizenZh };
+const enAll: Record<keyof typeof zhAll, string> = { ...en, ...authEn, ...workbenchEn, ...workflowEn, ...trackingEn, ...inboxEn, ...citizenEn };
 
 export type Lang = 'zh' | 'en';
 export type MessageKey = keyof typeof zhAll;

@@ -1,5 +1,6 @@
 /** Texts of the citizen's tracking page: what they wrote, who handles it, and the rating (回访) form. */
 export const trackingZh = {
+  'track.attachments': '您附上了 {n} 个附件（照片或彩信）。',
   'track.yourText': '您反映的内容',
   'track.supplements': '您补充的内容',
   'track.handler': '首问负责人',
@@ -30,6 +31,7 @@ export const trackingZh = {
 };
 
 export const trackingEn: Record<keyof typeof trackingZh, string> = {
+  'track.attachments': 'You attached {n} file(s) (photos or MMS).',
   'track.yourText': 'What you wrote',
   'track.supplements': 'What you added',
   'track.handler': 'Person responsible',

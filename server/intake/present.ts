@@ -44,12 +44,15 @@ export function presentFeedbackForm(opts: {
     title: t('feedback.title'),
     kinds: KINDS.map((k) => ({ value: k, label: t(`kind.${k}`), hint: t(`kind.${k}.hint`), checked: k === kind })),
     topics: [
+      // Radios, not a select: at 360 px a closed select cut off the division and time limit.
       ...publicTopics(taxonomy).map((c) => ({
         value: c.code,
         label: t('feedback.topic.option', { name: nameIn(lang, c), department: nameIn(lang, taxonomy.department(c.departmentCode)), days: c.replyDays }),
+        name: nameIn(lang, c),
+        hint: t('feedback.topic.optionHint', { department: nameIn(lang, taxonomy.department(c.departmentCode)), days: c.replyDays }),
         selected: c.code === topic,
       })),
-      { value: 'unsure', label: t('feedback.topic.unsure'), selected: topic === 'unsure' || !topic },
+      { value: 'unsure', label: t('feedback.topic.unsure'), name: t('feedback.topic.unsure'), hint: null, selected: topic === 'unsure' || !topic },
     ],
     values: {
       text: String(values.text ?? ''),
@@ -63,13 +66,20 @@ export function presentFeedbackForm(opts: {
   };
 }
 
-export function presentConfirmation(item: Item, pin: string | null, opts: { taxonomy: Taxonomy; lang: Lang; t: Translate; tz: string }) {
+export function presentConfirmation(item: Item, pin: string | null, opts: { taxonomy: Taxonomy; lang: Lang; t: Translate; tz: string; anonymous?: boolean; droppedContact?: boolean }) {
   const { t, lang } = opts;
   const department = opts.taxonomy.department(item.departmentCode);
+  const code = formatCode(item.code);
   return {
     title: t('done.title'),
-    code: formatCode(item.code),
+    code,
     pin,
+    // One way to track, said once: the phone's last 4 digits, or the PIN when no phone was left.
+    codeHint: pin ? t('done.codeHint.pin') : t('done.codeHint'),
+    pinHowTo: pin ? t('done.pin.howTo', { code }) : null,
+    anonymous: opts.anonymous
+      ? { kept: t('done.anonymous.kept'), notKept: t('done.anonymous.notKept'), dropped: opts.droppedContact ? t('done.anonymous.dropped') : null }
+      : null,
     routing: department
       ? t('done.routed', { department: nameIn(lang, department), date: formatDateTime(item.replyDueAt, lang, opts.tz) })
       : t('done.triage'),

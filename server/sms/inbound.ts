@@ -86,9 +86,12 @@ export function createSmsInbound(deps: InboundDeps) {
       case 'optout':
         await deps.repo.setOptOut(sms.from, true, 'keyword', now, tx);
         return { command: 'optout', itemId: null, reply: null };
-      case 'optin':
+      case 'optin': {
         await deps.repo.setOptOut(sms.from, false, 'keyword', now, tx);
-        return { command: 'optin', itemId: null, reply: texts.optin() };
+        // START is an English keyword, but a citizen who wrote to us in Chinese is answered in Chinese.
+        const known = await deps.itemsRepo.findLatestByPhone(sms.from, tx);
+        return { command: 'optin', itemId: null, reply: smsTexts(known?.lang ?? cmd.lang, deps.taxonomy(), deps.tz).optin() };
+      }
       case 'help':
         return { command: 'help', itemId: null, reply: texts.help() };
       case 'status': {

@@ -148,6 +148,9 @@ export function createSmsWorker(deps: WorkerDeps) {
   }
 
   async function runOnce(limit = 20): Promise<Record<string, number>> {
+    // Without Twilio settings texts wait in the outbox (as the server's start-up warning says); a
+    // claim here would mark every one failed, answers and satisfaction requests included.
+    if (!deps.sender.configured) return { claimed: 0, sent: 0, retry: 0, failed: 0, suppressed: 0 };
     const now = deps.clock();
     const claimed = await deps.db.transaction((tx) => deps.repo.claimDue(now, new Date(now.getTime() + LEASE_MS), limit, tx));
     const counts: Record<string, number> = { claimed: claimed.length, sent: 0, retry: 0, failed: 0, suppressed: 0 };
@@ -158,6 +161,8 @@ export function createSmsWorker(deps: WorkerDeps) {
   const poller = createPoller(() => runOnce(), { name: 'SMS worker', logger: deps.logger, enabled: () => deps.sender.configured });
   return {
     runOnce,
+    /** False when Twilio is not configured: runOnce then leaves every text pending. */
+    configured: deps.sender.configured,
     /** Polls the outbox in the background until stop(); overlapping runs are skipped. */
     start: (intervalMs = 2_000) => poller.start(intervalMs),
     stop: () => poller.stop(),

@@ -17,8 +17,10 @@ export function simulatorRoutes(deps: SimulatorDeps) {
 
   async function render(req: Request, res: Response, status: number, phone: string, extra: { lastReply?: string; error?: string; body?: string } = {}) {
     const normalized = normalizePhone(phone);
-    const inbound = normalized ? await deps.repo.listInboundFor(normalized, 20) : [];
-    const outbound = normalized ? (await deps.repo.listOutbox({ to: normalized })).reverse().slice(0, 20) : [];
+    // Oldest first, as a phone shows a conversation: the last 20 of each.
+    const inbound = normalized ? (await deps.repo.listInboundFor(normalized, 20)).reverse() : [];
+    const outbound = normalized ? (await deps.repo.listOutbox({ to: normalized })).slice(-20) : [];
+    const waiting = !deps.worker.configured;
     res.status(status).render('sms/simulator', {
       title: 'SMS simulator',
       phone,
@@ -26,7 +28,14 @@ export function simulatorRoutes(deps: SimulatorDeps) {
       lastReply: extra.lastReply ?? null,
       error: extra.error ?? null,
       inbound: inbound.map((r) => ({ body: r.body as string, reply: replyText(r.reply as string | null) ?? '' })),
-      outbound: outbound.map((o) => ({ body: o.body, status: o.status, segments: o.segments, error: o.errorMessage })),
+      // Without Twilio a pending text is what the simulated phone receives; said as such, not as a failure.
+      outbound: outbound.map((o) => ({
+        body: o.body,
+        status: waiting && o.status === 'pending' ? 'shown here, not sent (Twilio is not configured)' : o.status,
+        segments: o.segments,
+        error: o.errorMessage,
+      })),
+      twilioConfigured: !waiting,
     });
   }
 

@@ -112,6 +112,8 @@ export function presentTracked(tracked: Tracked, lookup: Lookup, opts: Opts, sta
     extended: extensionLine(tracked, opts),
     received: formatDateTime(item.createdAt, lang, tz),
     text: item.text,
+    // Counted from the events (received and supplements), so the page needs no other query.
+    attachments: events.filter((e) => e.type === 'received' || e.type === 'supplement').reduce((n, e) => n + (typeof e.data?.attachments === 'number' ? e.data.attachments : 0), 0),
     supplements: events.filter((e) => e.type === 'supplement' && e.note).map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), text: e.note as string })),
     timeline: events.filter((e) => TIMELINE_TYPES.has(e.type)).map((e) => timelineEntry(e, opts)),
     answers: events.filter((e) => e.type === 'answered' && e.note).map((e) => ({ at: formatDateTime(e.createdAt, lang, tz), text: e.note as string })),

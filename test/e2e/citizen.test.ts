@@ -35,7 +35,7 @@ describe('a citizen on a phone', () => {
     await page.screenshot({ path: path.join(SHOTS, 'home-360.png'), fullPage: true });
 
     await page.getByRole('link', { name: /投诉/ }).first().click();
-    await page.getByLabel('问题类别').selectOption('food_safety');
+    await page.locator('#topic-food_safety').check();
     await page.getByLabel('具体内容').fill('我在XX路的便利店买到过期三天的酸奶，店员说不能退。');
     await page.getByLabel(/手机号/).fill('13812345678');
     expect(await accessibilityViolations(page)).toEqual([]);

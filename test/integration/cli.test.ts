@@ -57,6 +57,17 @@ describe('command line', () => {
     expect(r.err).toContain(message);
   });
 
+  it('generates demo items into an empty database with progress on stderr, and refuses to run twice', async () => {
+    const r = await cli(['demo:generate', '--items', '300']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^300 items and \d+ events in [\d.]+ s\n$/);
+    expect(r.err).toContain('100% 300/300 items');
+    const again = await cli(['demo:generate', '--items', '10']);
+    expect(again).toMatchObject({ code: 2 });
+    expect(again.err).toContain('empty database only');
+    expect((await cli(['demo:generate', '--items', 'many'])).code).toBe(2);
+  });
+
   it('prints a new API key once, on standard output', async () => {
     const r = await cli(['apikey:create', '--name', 'food system', '--role', 'head', '--department', 'food']);
     expect(r.code).toBe(0);

@@ -115,6 +115,14 @@ describe('opting out and back in', () => {
   });
 });
 
+describe('opting back in', () => {
+  it('answers START in Chinese to a citizen who wrote in Chinese', async () => {
+    const { from } = await citizenWithItem('菜市场卖注水猪肉');
+    await say(from, 'TD');
+    expect(await reply(from, 'START')).toBe('已恢复接收短信通知。');
+  });
+});
+
 describe('satisfaction ratings', () => {
   async function closedItem() {
     const { from, item } = await citizenWithItem('饭店里吃出了虫子');
