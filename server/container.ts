@@ -101,7 +101,7 @@ export async function buildContainer(
   });
   const notifier = outbox.notifier;
   const routingRepo = createRoutingRepo(db);
-  const models = createModelService({ db, repo: routingRepo, clock });
+  const models = createModelService({ db, repo: routingRepo, clock, onTrain: () => opts.logger.info('training the classifier seed model (first start only, about a second)') });
   await models.init();
   const router = opts.router ? opts.router(getTaxonomy) : createClassifierRouter(getTaxonomy, models.current, models.rules);
   const files = createFileStore(config.uploadDir);

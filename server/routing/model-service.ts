@@ -5,7 +5,7 @@ import type { ClassifierState } from './classifier-router';
 import type { KeywordRule, ModelVersion, RoutingRepo } from './repo';
 import { seedModel } from './seed-model';
 
-export type ModelDeps = { db: Db; repo: RoutingRepo; clock: () => Date; cacheDir?: string };
+export type ModelDeps = { db: Db; repo: RoutingRepo; clock: () => Date; cacheDir?: string; onTrain?: () => void };
 
 export type RetrainResult = { version: ModelVersion; previous: ModelVersion | null; activated: boolean };
 
@@ -44,7 +44,7 @@ export function createModelService(deps: ModelDeps) {
     async init() {
       let active = await deps.repo.findActiveVersion();
       if (!active) {
-        const seed = seedModel(deps.cacheDir);
+        const seed = seedModel(deps.cacheDir, deps.onTrain);
         await deps.db.transaction(async (tx) => {
           // Another process may have seeded first; only one active version is ever made.
           if (await deps.repo.findActiveVersion(tx)) return;

@@ -8,7 +8,7 @@ import { loadClassifier, seedExamples, trainClassifier, type Classifier, type Ex
  * The model trained from the shipped seed data. Training is deterministic, so the result is cached
  * on disk keyed by the seed data: later starts (and every test file) load it in milliseconds.
  */
-export function seedModel(cacheDir = os.tmpdir()): { classifier: Classifier; json: string; examples: Example[] } {
+export function seedModel(cacheDir = defaultCacheDir(), onTrain?: () => void): { classifier: Classifier; json: string; examples: Example[] } {
   const examples = seedExamples();
   const key = createHash('sha256').update(JSON.stringify(examples)).update(modelCodeStamp()).digest('hex').slice(0, 16);
   const file = path.join(cacheDir, `pf-seed-model-${key}.json`);
@@ -16,9 +16,11 @@ export function seedModel(cacheDir = os.tmpdir()): { classifier: Classifier; jso
     const json = fs.readFileSync(file, 'utf8');
     return { classifier: loadClassifier(JSON.parse(json)), json, examples };
   } catch {
+    onTrain?.();
     const classifier = trainClassifier(examples);
     const json = JSON.stringify(classifier.toJSON());
     try {
+      fs.mkdirSync(cacheDir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, json);
       fs.renameSync(tmp, file);
@@ -27,6 +29,14 @@ export function seedModel(cacheDir = os.tmpdir()): { classifier: Classifier; jso
     }
     return { classifier, json, examples };
   }
+}
+
+/**
+ * Compiled, the cache sits beside the build (dist/seed-cache), where `npm run build` has already
+ * trained the model, so a fresh install never trains at start; from sources (tests) the temp dir.
+ */
+export function defaultCacheDir(): string {
+  return __filename.endsWith('.js') ? path.join(__dirname, '..', '..', 'seed-cache') : os.tmpdir();
 }
 
 // A changed training algorithm must not reuse a model cached by the old one.
