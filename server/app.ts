@@ -117,7 +117,7 @@ export function createApp(c: Container, opts: AppOptions = {}) {
   app.use(registerRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, requireStaff: auth.requireStaff }));
   app.use(deputyRoutes({ deputies: c.deputies, requireStaff: auth.requireStaff, csrf }));
   app.use(workbenchRoutes({ workbench: c.workbench, requireStaff: auth.requireStaff, csrf, taxonomy: c.taxonomy, tz: c.config.timezone, clock: c.clock }));
-  app.use(inboxRoutes({ db: c.db, items: c.repos.items, taxonomy: c.taxonomy, clock: c.clock, tz: c.config.timezone, calendar: c.calendar, hours: c.hours, requireStaff: auth.requireStaff, csrf }));
+  app.use(inboxRoutes({ db: c.db, items: c.repos.items, taxonomy: c.taxonomy, clock: c.clock, tz: c.config.timezone, calendar: c.calendar, hours: c.hours, requireStaff: auth.requireStaff, csrf, audit: c.repos.audit }));
   app.use(homeRoutes({ taxonomy: c.taxonomy, smsNumber: c.config.twilio.from ?? null }));
   app.use(intakeRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit, secret: c.config.sessionSecret }));
   app.use(mailboxRoutes({ items: c.items, taxonomy: c.taxonomy, csrf, tz, limit: submitLimit, secret: c.config.sessionSecret }));

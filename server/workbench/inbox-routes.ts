@@ -4,6 +4,7 @@ import type { Tx } from '../db';
 import type { WorkCalendar } from '../deadlines/calendar';
 import type { WorkingHours } from '../deadlines/working-time';
 import { CsrfRejected, Invalid } from '../errors';
+import type { AuditRepo } from '../audit/repo';
 import { dateTimeIn } from '../exports/dates';
 import { parseFormat, sendExport } from '../exports/http';
 import type { Csrf } from '../http/csrf';
@@ -23,6 +24,7 @@ export type InboxRouteDeps = {
   hours: WorkingHours;
   requireStaff: (roles?: Role[]) => RequestHandler;
   csrf: Csrf;
+  audit: AuditRepo;
 };
 
 const NOTICES = { saved: 'inbox.saved.done', deleted: 'inbox.saved.deleted' } as const;
@@ -55,6 +57,8 @@ export function inboxRoutes(deps: InboxRouteDeps) {
     const format = parseFormat(req.query.format);
     if (!format) throw new Invalid('format must be csv or xlsx');
     const sheet = inbox.exportSheet(me(req), ctx(req));
+    // Who took which list out of the system, and whether it held citizens' contact details.
+    await deps.audit.record('inbox.export', { type: 'user', id: String(me(req).id) }, { format, query: req.originalUrl.split('?')[1] ?? '', withContact: sheet.withContact }, deps.clock());
     await sendExport(res, format, sheet.filename, sheet.columns, inbox.rows(me(req), query(req)), { formatDate: dateTimeIn(deps.tz) });
   });
 

@@ -248,7 +248,7 @@ export function createInbox(deps: InboxDeps) {
     },
 
     /** The export's columns for this principal (contact details only for the roles that handle citizens) and its file name. */
-    exportSheet(p: Principal, ctx: InboxCtx): { filename: string; columns: Column<InboxRow>[] } {
+    exportSheet(p: Principal, ctx: InboxCtx): { filename: string; columns: Column<InboxRow>[]; withContact: boolean } {
       const { t, lang } = ctx;
       const tax = deps.taxonomy();
       const now = deps.clock();
@@ -265,10 +265,11 @@ export function createInbox(deps: InboxDeps) {
         { header: t('inbox.col.handler'), value: (r) => r.handlerName },
         { header: t('wb.col.text'), value: (r) => r.item.text },
       ];
-      if (CONTACT_ROLES.includes(p.role)) {
+      const withContact = CONTACT_ROLES.includes(p.role);
+      if (withContact) {
         columns.push({ header: t('inbox.col.contactName'), value: (r) => r.item.contactName }, { header: t('inbox.col.contactPhone'), value: (r) => dialable(r.item.contactPhone) });
       }
-      return { filename: t('inbox.export.filename', { date: localDate(now, deps.tz) }), columns };
+      return { filename: t('inbox.export.filename', { date: localDate(now, deps.tz) }), columns, withContact };
     },
 
     /** Saves the filters in `query` under `name` for this person; returns the filters' query string. */

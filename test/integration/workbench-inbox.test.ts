@@ -247,6 +247,9 @@ describe('department inbox', () => {
     expect(codesIn(foodPage.text)).not.toContain(fmt(other.code));
     expect(tabsIn((await foodHead.get(`/workbench/inbox?q=${namesFood.code}`).expect(200)).text).sign.count).toBe(0);
     const foodCsv = (await foodHead.get('/workbench/inbox/export?format=csv').expect(200)).text;
+    // Taking a list out of the system is recorded, with whether it held contact details.
+    const logged = await t.c.db('audit_log').where({ action: 'inbox.export' }).orderBy('id', 'desc').first();
+    expect(JSON.parse(logged.data)).toEqual({ format: 'csv', query: 'format=csv', withContact: true });
     expect(foodCsv).toContain(fmt(own.code));
     expect(foodCsv).not.toContain(fmt(namesFood.code));
     expect(foodCsv).not.toContain(fmt(other.code));
