@@ -75,11 +75,11 @@ function applySeek(q: Knex.QueryBuilder, order: InboxOrder, seek: Seek): Knex.Qu
 function applyOrder(q: Knex.QueryBuilder, order: InboxOrder, forward: boolean): Knex.QueryBuilder {
   const listDir = DIRECTION[order];
   const dir = forward ? listDir : listDir === 'asc' ? 'desc' : 'asc';
-  // Spelled out: knex's nulls-last option drops the column itself from ORDER BY on SQLite.
-  return q
-    .orderByRaw(`?? is null ${forward ? 'asc' : 'desc'}`, [`items.${order}`])
-    .orderBy(`items.${order}`, dir)
-    .orderBy('items.id', dir);
+  // Spelled out: knex's nulls-last option drops the column itself from ORDER BY on SQLite. Answered
+  // and closed items always carry their time, so those tabs skip it and read the order from the
+  // (department, status, time, id) index instead of sorting the department's whole history.
+  if (order === 'reply_due_at') q.orderByRaw(`?? is null ${forward ? 'asc' : 'desc'}`, [`items.${order}`]);
+  return q.orderBy(`items.${order}`, dir).orderBy('items.id', dir);
 }
 
 const toSaved = (r: Row): SavedFilter => ({ id: Number(r.id), name: r.name as string, query: r.query as string, createdAt: toDate(r.created_at) as Date });
