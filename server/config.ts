@@ -29,6 +29,8 @@ export type Config = Readonly<{
   /** How long after an answer the citizen may rate it. */
   ratingWindowMs: number;
   smtpUrl: string | null;
+  /** `web` serves HTTP only, `worker` runs only the background work, `all` both (SPEC §9). */
+  processRole: 'web' | 'worker' | 'all';
   mailFrom: string;
 }>;
 
@@ -50,6 +52,7 @@ const schema = z.object({
   SMS_THREAD_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
   SMS_SIMULATOR: z.enum(['on', 'off']).default('off'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
+  PROCESS_ROLE: z.enum(['web', 'worker', 'all'], { message: 'PROCESS_ROLE must be web, worker or all' }).default('all'),
   RATING_WINDOW_DAYS: z.coerce.number().min(1).max(90).default(7),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().optional(),
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     ratingWindowMs: e.RATING_WINDOW_DAYS * 24 * 3600_000,
     smtpUrl: e.SMTP_URL ?? null,
+    processRole: e.PROCESS_ROLE,
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(e.PUBLIC_BASE_URL ?? 'http://localhost').hostname}`,
   });
 }

@@ -6,6 +6,7 @@ import { seedDir } from '../classifier/seed';
 import { registerCommand, withContainer } from './index';
 // Commands that live in their own feature's folder register themselves on import.
 import '../demo/command';
+import { startBackground } from '../jobs/background';
 
 registerCommand('classify', {
   usage:
@@ -151,6 +152,32 @@ registerCommand('calendar:set', {
         io.stdout.write(`${date}: ${values.workday ? 'working day' : 'day off'}\n`);
       }
       await c.repos.audit.record('calendar.set', { type: 'cli', id: null }, { date, workday: values.workday ?? null, holiday: values.holiday ?? null, remove: values.remove ?? null }, c.clock());
+      return 0;
+    });
+  },
+});
+
+registerCommand('worker', {
+  usage:
+    'worker [--once]\n  Runs only the background work (SMS and email outboxes, SMS journal replay, deadline sweeps, model reloads) without serving HTTP, until stopped (SIGINT/SIGTERM); --once does one round of each and exits. Same as starting the server with PROCESS_ROLE=worker.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { once: { type: 'boolean' } } });
+    return withContainer(async (c) => {
+      if (values.once) {
+        const journal = await c.sms.inbound.replayJournal();
+        const sweep = await c.sweep();
+        const sms = await c.sms.worker.runOnce();
+        const email = await c.email.worker.runOnce();
+        io.stdout.write(`${JSON.stringify({ journal, sweep, sms, email })}\n`);
+        return 0;
+      }
+      const background = startBackground(c, c.logger);
+      io.stderr.write('background work running; stop with Ctrl-C\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await background.stop();
       return 0;
     });
   },

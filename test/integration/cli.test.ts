@@ -68,6 +68,17 @@ describe('command line', () => {
     expect((await cli(['demo:generate', '--items', 'many'])).code).toBe(2);
   });
 
+  it('runs one round of the background work with worker --once', async () => {
+    const r = await cli(['worker', '--once']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { journal: { replayed: number }; sweep: Record<string, number>; sms: { claimed: number } };
+    expect(out.journal).toEqual({ replayed: 0, waiting: 0 });
+    // The demo items above include overdue ones: the sweep chased them, and a second round has nothing left.
+    expect(Object.values(out.sweep).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const again = JSON.parse((await cli(['worker', '--once'])).out) as { sweep: Record<string, number> };
+    expect(Object.values(again.sweep).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
   it('prints a new API key once, on standard output', async () => {
     const r = await cli(['apikey:create', '--name', 'food system', '--role', 'head', '--department', 'food']);
     expect(r.code).toBe(0);
