@@ -6,6 +6,7 @@ import { CROCKFORD } from '../items/code';
 import type { Channel, Kind, Status } from '../items/types';
 import type { Taxonomy } from '../taxonomy/service';
 import { ladderFor } from '../workflow/ladder';
+import { WITH_DEPARTMENT } from '../workflow/states';
 import type { DemoRepo, DemoRow } from './repo';
 
 export type GenerateDeps = { repo: DemoRepo; taxonomy: Taxonomy; calendar: WorkCalendar; hours: WorkingHours; now: Date };
@@ -133,7 +134,7 @@ export async function generateDemo(deps: GenerateDeps, opts: { items: number; se
           }
         }
       }
-      const open = status === 'assigned' || status === 'accepted' || status === 'reopened';
+      const open = WITH_DEPARTMENT.includes(status);
       const ladder = open ? ladderFor({ assignedAt: new Date(routedAt), ackDueAt: status === 'assigned' ? due.ackDueAt : null, replyDueAt: new Date(replyDue) }, deps.calendar, deps.hours) : null;
       const withDept = status !== 'triage' && !(status === 'rejected' && triaged);
       rows.push({

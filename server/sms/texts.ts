@@ -1,6 +1,7 @@
 import { translator, type Lang, type MessageKey } from '../i18n';
 import { formatCode } from '../items/code';
 import type { Item } from '../items/types';
+import { TRIAGE, WITH_DEPARTMENT } from '../workflow/states';
 import type { Taxonomy } from '../taxonomy/service';
 import { nameIn } from '../intake/present';
 import { localParts } from '../deadlines/timezone';
@@ -18,8 +19,8 @@ function hhmm(d: Date, tz: string): string {
   return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
-// Nothing more is due on these: the status says it all.
-const DONE: readonly Item['status'][] = ['answered', 'closed', 'rejected', 'merged'];
+// Something is still due only while the item waits for routing or for its department.
+const AWAITING: readonly Item['status'][] = [...TRIAGE, ...WITH_DEPARTMENT];
 
 /** Builds the texts of the SMS gateway in the citizen's language. */
 export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
@@ -38,7 +39,7 @@ export function smsTexts(lang: Lang, taxonomy: Taxonomy, tz: string) {
       }),
     supplement: (item: Item) => t('sms.supplement', { code: code(item) }),
     status: (item: Item) => {
-      const open = !DONE.includes(item.status);
+      const open = AWAITING.includes(item.status);
       const due = !open ? '' : item.replyDueAt ? t('sms.status.due', { date: smsDate(item.replyDueAt, lang, tz) }) : t('sms.status.noDue');
       // With nothing due the Chinese template would end in a dangling "，".
       return t('sms.status', {

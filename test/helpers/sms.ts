@@ -109,3 +109,23 @@ export async function itemOf(t: TestApp, reply: string) {
   if (!item) throw new Error(`no item for reply: ${reply}`);
   return item;
 }
+
+/** Keeps the database from taking deliveries for a while, as a stalled server or a burst would. */
+export function holdDatabase(t: TestApp, ms: number): Promise<void> {
+  return t.c.db.transaction(async (tx) => {
+    if (t.testDb.database.client === 'pg') await tx.raw('lock table sms_inbound in exclusive mode');
+    else await tx('sms_inbound').insert({ message_sid: `HOLD${Date.now()}`, from_phone: '+10000000000', body: '', num_media: 0, created_at: new Date() });
+    await new Promise((r) => setTimeout(r, ms));
+  });
+}
+
+/** Polls until `fn` gives a value (a count-based wait, not a speed assertion). */
+export async function until<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

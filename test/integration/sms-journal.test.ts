@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import request from 'supertest';
 import { createSmsJournal } from '../../server/sms/journal';
-import { codeIn, newPhone, newSid, replyOf, startSmsApp, text, type SmsTestApp } from '../helpers/sms';
+import { codeIn, newPhone, newSid, replyOf, holdDatabase, startSmsApp, text, until, type SmsTestApp } from '../helpers/sms';
 
 let t: SmsTestApp;
 beforeAll(async () => {
@@ -11,29 +11,10 @@ afterAll(() => t.close());
 
 const journalFiles = () => (fs.existsSync(t.c.config.smsJournalDir) ? fs.readdirSync(t.c.config.smsJournalDir).filter((f) => f.endsWith('.json')) : []);
 
-/** Keeps the database from taking the delivery for a while, as a stalled server would. */
-function holdDatabase(ms: number): Promise<void> {
-  return t.c.db.transaction(async (tx) => {
-    if (t.testDb.database.client === 'pg') await tx.raw('lock table sms_inbound in exclusive mode');
-    else await tx('sms_inbound').insert({ message_sid: `HOLD${Date.now()}`, from_phone: '+10000000000', body: '', num_media: 0, created_at: new Date() });
-    await new Promise((r) => setTimeout(r, ms));
-  });
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('the SMS journal', () => {
   it('keeps a text answered before it was stored on disk until the database has it', async () => {
     const from = newPhone();
-    const busy = holdDatabase(600);
+    const busy = holdDatabase(t, 600);
     const res = await text(t, from, '饭店用地沟油炒菜').expect(200);
     expect(replyOf(res.text)).toBe('已收到您的短信，正在登记，查询码稍后以短信告知。');
     // Answered, not yet committed: the delivery is already on disk.

@@ -1,5 +1,5 @@
 import { countSegments } from '../../server/sms/segments';
-import { codeIn, newPhone, replyOf, startSmsApp, text, type SmsTestApp } from '../helpers/sms';
+import { codeIn, newPhone, replyOf, holdDatabase, startSmsApp, text, until, type SmsTestApp } from '../helpers/sms';
 
 let t: SmsTestApp;
 beforeAll(async () => {
@@ -7,29 +7,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Keeps the database busy for a while, as a burst of other deliveries would. */
-function holdDatabase(ms: number): Promise<void> {
-  return t.c.db.transaction(async (tx) => {
-    if (t.testDb.database.client === 'pg') await tx.raw('lock table sms_inbound in exclusive mode');
-    else await tx('sms_inbound').insert({ message_sid: `HOLD${Date.now()}`, from_phone: '+10000000000', body: '', num_media: 0, created_at: new Date() });
-    await new Promise((r) => setTimeout(r, ms));
-  });
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('a reply that cannot be ready in time', () => {
   it('answers at once that the text was received, then texts the code when the item is stored', async () => {
     const from = newPhone();
-    const busy = holdDatabase(600);
+    const busy = holdDatabase(t, 600);
     const started = Date.now();
     const res = await text(t, from, '超市卖过期牛奶，还不给退').expect(200);
     expect(Date.now() - started).toBeLessThan(550);
@@ -52,7 +33,7 @@ describe('a reply that cannot be ready in time', () => {
 
   it('sends nothing late for an opt-out, whose reply is empty', async () => {
     const from = newPhone();
-    const busy = holdDatabase(400);
+    const busy = holdDatabase(t, 400);
     expect((await text(t, from, 'STOP').expect(200)).text).toMatch(/<Response\/>$/);
     await busy;
     await new Promise((r) => setTimeout(r, 200));
